@@ -1,0 +1,1 @@
+"""Trajectory analyses: interphase products, Li transport, space-charge profiles."""

@@ -1,0 +1,1 @@
+"""Queue submission (Slurm, PBS) through jobflow-remote."""

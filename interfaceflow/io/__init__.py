@@ -1,0 +1,1 @@
+"""Trajectory input/output: streamed H5MD and readers for common formats."""

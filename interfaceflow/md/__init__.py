@@ -1,0 +1,1 @@
+"""MLIP relaxation and molecular dynamics engines (pure functions, no jobflow)."""

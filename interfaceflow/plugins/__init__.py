@@ -1,0 +1,1 @@
+"""Calculator plugins: protocol, entry-point registry and the built-in MLIPs."""

@@ -1,0 +1,57 @@
+"""The single settings object of interfaceflow (quacc style).
+
+Every default lives here. Each field can be set with an environment variable named
+``INTERFACEFLOW_<FIELD>`` (for example ``INTERFACEFLOW_STORE=/scratch/me/ifstore``) or in a
+``.env`` file in the working directory.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class InterfaceflowSettings(BaseSettings):
+    """Process-wide defaults; override with ``INTERFACEFLOW_*`` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="INTERFACEFLOW_", env_file=".env", extra="ignore")
+
+    store: Path = Field(
+        default=Path.home() / ".interfaceflow" / "store",
+        description="Directory of the embedded on-disk job store (env INTERFACEFLOW_STORE).",
+    )
+    store_config: Path | None = Field(
+        default=None,
+        description=(
+            "YAML/JSON JobStore spec (e.g. MongoStore + GridFSStore). When set, it replaces the "
+            "embedded store (env INTERFACEFLOW_STORE_CONFIG)."
+        ),
+    )
+    run_dir: Path = Field(
+        default=Path("interfaceflow-runs"),
+        description="Where jobs write trajectories, checkpoints and logs (env INTERFACEFLOW_RUN_DIR).",
+    )
+    calculator_plugin: str = Field(
+        default="sevennet",
+        description="Default calculator plugin: SevenNet-0 ships its weights in the sevenn wheel.",
+    )
+    calculator_model: str = Field(default="7net-0", description="Default model of the default plugin.")
+    device: Literal["auto", "cpu", "cuda"] = Field(default="auto")
+    dtype: Literal["float32", "float64"] = Field(default="float32")
+    trust_pickled_models: bool = Field(
+        default=True,
+        description=(
+            "Allow torch.load(weights_only=False) for MACE .model files and e3nn constants. "
+            "A pickled model can run arbitrary code when loaded: only load files you trust."
+        ),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> InterfaceflowSettings:
+    """Return the process-wide settings (read once; call ``get_settings.cache_clear()`` to reload)."""
+    return InterfaceflowSettings()

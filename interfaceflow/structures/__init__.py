@@ -1,0 +1,1 @@
+"""Bulk phase library with provenance, and the slab and interface builders."""

@@ -1,0 +1,1 @@
+"""jobflow Makers and Flows for interface studies."""
