@@ -1,0 +1,5 @@
+"""``python -m interfaceflow`` runs the CLI."""
+
+from interfaceflow.cli import main
+
+main()

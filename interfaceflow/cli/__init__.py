@@ -1,0 +1,17 @@
+"""Command-line interface ``interfaceflow`` (typer). Run ``interfaceflow --help``."""
+
+from __future__ import annotations
+
+from interfaceflow.cli.app import analyze_app, app
+
+# Each command module registers its commands on ``app`` / ``analyze_app`` when imported.
+# One import line per module; keep this block sorted.
+from interfaceflow.cli import core  # noqa: E402,F401
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+__all__ = ["analyze_app", "app", "main"]

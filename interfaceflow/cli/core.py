@@ -1,0 +1,3 @@
+"""Core commands: run, plugins, results, show."""
+
+from __future__ import annotations

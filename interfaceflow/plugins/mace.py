@@ -1,0 +1,66 @@
+"""MACE plugin: MACE-MP foundation models by name, or any local ``.model`` file.
+
+A foundation name (``small``, ``medium``, ``large``, ``medium-mpa-0``, …) is resolved to a local file
+with mace-torch's own downloader and cache (``~/.cache/mace``); a path is used as it is. Both then take
+the same loading path: :func:`~interfaceflow.plugins.torch_compat.load_pickled_model` (see there for
+the trust implication of unpickling) and :class:`mace.calculators.MACECalculator`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ase.calculators.calculator import Calculator
+from ase.data import chemical_symbols
+
+from interfaceflow.errors import PluginError
+from interfaceflow.plugins.base import CalculatorPlugin, existing_file
+
+
+def _foundation_names() -> list[str]:
+    from mace.calculators.foundations_models import mace_mp_names
+
+    return [n for n in mace_mp_names if n]
+
+
+class MACEPlugin(CalculatorPlugin):
+    """MACE models: MACE-MP foundation names or a path to a ``.model`` file."""
+
+    name = "mace"
+    requires = ("mace-torch",)
+    import_names = ("mace",)
+    default_model = "medium"
+
+    def weights_path(self, model: str) -> Path | None:
+        if Path(model).suffix == ".model" or "/" in model:
+            return existing_file(model, self.name)
+        from interfaceflow.plugins.torch_compat import allow_e3nn_constants
+
+        allow_e3nn_constants()
+        names = _foundation_names()
+        if model not in names:
+            raise PluginError(
+                f"unknown MACE model '{model}'; use a MACE-MP name ({', '.join(names)}) "
+                "or a path to a .model file"
+            )
+        from mace.calculators.foundations_models import download_mace_mp_checkpoint
+
+        try:
+            return Path(download_mace_mp_checkpoint(model))
+        except Exception as exc:  # urllib raises several types when offline
+            raise PluginError(
+                f"could not download MACE-MP '{model}' weights ({type(exc).__name__}); on a machine "
+                "with internet download the .model file and pass its path as calculator.model"
+            ) from None
+
+    def create(self, model: str, device: str, dtype: str, **kwargs: Any) -> Calculator:
+        from interfaceflow.plugins.torch_compat import load_pickled_model
+
+        network = load_pickled_model(self.weights_path(model), device)
+        from mace.calculators import MACECalculator
+
+        return MACECalculator(models=network, device=device, default_dtype=dtype, **kwargs)
+
+    def supported_elements(self, calculator: Calculator) -> set[str] | None:
+        return {chemical_symbols[int(z)] for z in calculator.z_table.zs}

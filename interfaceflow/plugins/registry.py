@@ -1,0 +1,120 @@
+"""Plugin discovery (entry-point group ``interfaceflow.calculators``) and the cached factory.
+
+:func:`get_calculator` creates one calculator per process for each (plugin, model, device, dtype,
+extra kwargs), as quacc's cached factory does: loading a model costs seconds, a dict lookup does not.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.metadata import entry_points
+from typing import Any
+
+from ase.calculators.calculator import Calculator
+
+from interfaceflow.errors import PluginError
+from interfaceflow.plugins.base import CalculatorPlugin, CalculatorProvenance, resolve_device
+from interfaceflow.settings import get_settings
+
+ENTRY_POINT_GROUP = "interfaceflow.calculators"
+
+
+@dataclass(frozen=True)
+class CalculatorHandle:
+    """A created calculator together with the plugin that made it and its provenance."""
+
+    plugin: CalculatorPlugin
+    calculator: Calculator
+    provenance: CalculatorProvenance
+
+    def check_elements(self, symbols: set[str] | list[str]) -> None:
+        """Raise a one-line :class:`PluginError` if the model does not cover every element."""
+        covered = self.plugin.supported_elements(self.calculator)
+        missing = sorted(set(symbols) - covered) if covered is not None else []
+        if missing:
+            raise PluginError(
+                f"model '{self.provenance.model}' of plugin '{self.provenance.plugin}' does not "
+                f"cover element(s) {', '.join(missing)}; choose a model trained on them "
+                "(e.g. calculator.plugin=sevennet, model=7net-0, which covers 89 elements)"
+            )
+
+
+def _load_entry_point(ep) -> CalculatorPlugin:
+    target = ep.load()
+    plugin = target() if isinstance(target, type) else target
+    if not isinstance(plugin, CalculatorPlugin) and not hasattr(plugin, "create"):
+        raise PluginError(
+            f"entry point '{ep.name}' ({ep.value}) is not a calculator plugin; it must be a "
+            "CalculatorPlugin subclass or instance"
+        )
+    return plugin
+
+
+def plugin_entry_points() -> dict[str, Any]:
+    """Entry points registered under ``interfaceflow.calculators``, by plugin name."""
+    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def available_plugins() -> dict[str, CalculatorPlugin]:
+    """Every registered plugin, loaded (plugins whose module fails to import are skipped)."""
+    plugins = {}
+    for name, ep in sorted(plugin_entry_points().items()):
+        try:
+            plugins[name] = _load_entry_point(ep)
+        except Exception:  # a broken third-party plugin must not hide the others
+            continue
+    return plugins
+
+
+def get_plugin(name: str) -> CalculatorPlugin:
+    """Load the plugin registered as ``name``; unknown names get a one-line error with suggestions."""
+    eps = plugin_entry_points()
+    if name not in eps:
+        close = difflib.get_close_matches(name, eps, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise PluginError(
+            f"unknown calculator plugin '{name}'; {hint}installed plugins: {', '.join(sorted(eps))}; "
+            f"install a package that registers it under the '{ENTRY_POINT_GROUP}' entry-point group"
+        )
+    return _load_entry_point(eps[name])
+
+
+def get_calculator(
+    plugin: str | None = None,
+    model: str | None = None,
+    device: str | None = None,
+    dtype: str | None = None,
+    **kwargs: Any,
+) -> CalculatorHandle:
+    """Return the process-wide calculator for these arguments, creating it on first use.
+
+    Missing arguments take the defaults of :class:`~interfaceflow.settings.InterfaceflowSettings`
+    (the model defaults to the plugin's own default when the plugin is not the default plugin).
+    """
+    settings = get_settings()
+    plugin = plugin or settings.calculator_plugin
+    if model is None:
+        model = settings.calculator_model if plugin == settings.calculator_plugin else None
+    device = resolve_device(device or settings.device)
+    dtype = dtype or settings.dtype
+    return _cached_calculator(plugin, model, device, dtype, json.dumps(kwargs, sort_keys=True))
+
+
+@lru_cache(maxsize=16)
+def _cached_calculator(
+    plugin_name: str, model: str | None, device: str, dtype: str, kwargs_json: str
+) -> CalculatorHandle:
+    plugin = get_plugin(plugin_name)
+    plugin.check_ready(dtype)
+    model = model or plugin.default_model
+    provenance = plugin.provenance(model, device, dtype)  # resolves weights: fails before loading
+    calculator = plugin.create(model, device, dtype, **json.loads(kwargs_json))
+    return CalculatorHandle(plugin=plugin, calculator=calculator, provenance=provenance)
+
+
+def clear_calculator_cache() -> None:
+    """Forget every cached calculator (tests, or to free GPU memory)."""
+    _cached_calculator.cache_clear()

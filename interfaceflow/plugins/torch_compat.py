@@ -1,0 +1,43 @@
+"""Deliberate handling of ``torch.load(weights_only=True)`` (the default since torch 2.6).
+
+Two kinds of files are affected:
+
+* e3nn 0.4.4 (pinned by mace-torch) loads its Wigner constants file at import time. The file
+  contains Python ``slice`` objects, which the safe unpickler rejects. ``slice`` cannot execute
+  code, so allow-listing it is safe; :func:`allow_e3nn_constants` does exactly that and nothing more.
+* MACE ``.model`` files are whole pickled ``torch.nn.Module`` objects. They can only be read with
+  ``weights_only=False``, which executes arbitrary code from the file. interfaceflow does this in one
+  place (:func:`load_pickled_model`), only when ``settings.trust_pickled_models`` is true (the default,
+  since that is how every MACE model is distributed), and always records the file's sha256 in the
+  result provenance. Only load ``.model`` files from sources you trust (the MACE foundation-model
+  releases, or files you trained yourself); set ``INTERFACEFLOW_TRUST_PICKLED_MODELS=false`` to refuse.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from interfaceflow.errors import PluginError
+from interfaceflow.settings import get_settings
+
+
+@lru_cache(maxsize=1)
+def allow_e3nn_constants() -> None:
+    """Allow-list ``slice`` for the safe unpickler so e3nn 0.4.4 imports under torch >= 2.6."""
+    import torch
+
+    torch.serialization.add_safe_globals([slice])
+
+
+def load_pickled_model(path: str | Path, device: str):
+    """Load a pickled torch module (a MACE ``.model`` file) after checking the trust setting."""
+    import torch
+
+    if not get_settings().trust_pickled_models:
+        raise PluginError(
+            f"refusing to unpickle {path}: INTERFACEFLOW_TRUST_PICKLED_MODELS is false; "
+            "set it to true only if you trust this file's source"
+        )
+    allow_e3nn_constants()
+    return torch.load(str(path), map_location=device, weights_only=False)
