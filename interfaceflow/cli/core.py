@@ -1,3 +1,140 @@
 """Core commands: run, plugins, results, show."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from interfaceflow.cli.app import app
+
+console = Console()
+
+StoreDir = Annotated[
+    Optional[Path],
+    typer.Option("--store", help="Embedded store directory (default: INTERFACEFLOW_STORE)."),
+]
+StoreConfig = Annotated[
+    Optional[Path],
+    typer.Option("--store-config", help="JobStore spec file (MongoStore + GridFS/S3 data store)."),
+]
+
+
+@app.command()
+def run(
+    recipe: Annotated[str, typer.Argument(help="Recipe YAML path, or the name of a shipped recipe.")],
+    store: StoreDir = None,
+    store_config: StoreConfig = None,
+    set_: Annotated[
+        Optional[list[str]],
+        typer.Option("--set", help="Override a recipe value: --set md.steps=500 (repeatable)."),
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Build the interface Flow from RECIPE, run it locally into the store, print the summary."""
+    from interfaceflow.workflows.interface import run_study
+    from interfaceflow.workflows.recipe import load_recipe
+
+    parsed = load_recipe(recipe, overrides=set_ or [])
+    study = run_study(parsed, store_dir=store, store_config=store_config, progress=not json_output)
+    if json_output:
+        typer.echo(study.model_dump_json(indent=2))
+        return
+    _print_study(study)
+    console.print(f"[bold green]result id:[/] {study.study_id}")
+
+
+@app.command()
+def plugins() -> None:
+    """List calculator plugins registered under the entry-point group interfaceflow.calculators."""
+    from interfaceflow.plugins.registry import plugin_entry_points
+    from interfaceflow.settings import get_settings
+
+    default = get_settings().calculator_plugin
+    table = Table(title="interfaceflow calculator plugins")
+    for column in ("name", "available", "version", "requires", "default model", "entry point"):
+        table.add_column(column)
+    for name, ep in sorted(plugin_entry_points().items()):
+        try:
+            plugin = ep.load()()
+            row = (
+                "yes" if plugin.is_available() else "no (pip install " + " ".join(plugin.requires) + ")",
+                plugin.version() or "-",
+                " ".join(plugin.requires) or "-",
+                plugin.default_model or "-",
+            )
+        except Exception as exc:  # show broken plugins instead of hiding them
+            row = (f"no ({type(exc).__name__}: {exc})", "-", "-", "-")
+        label = f"{name} (default)" if name == default else name
+        table.add_row(label, *row, ep.value)
+    console.print(table)
+
+
+@app.command()
+def results(
+    electrode: Annotated[Optional[str], typer.Option(help="Filter by electrode phase.")] = None,
+    electrolyte: Annotated[Optional[str], typer.Option(help="Filter by electrolyte phase.")] = None,
+    calculator: Annotated[Optional[str], typer.Option(help="Filter by calculator plugin.")] = None,
+    store: StoreDir = None,
+    store_config: StoreConfig = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
+) -> None:
+    """List finished interface studies in the store, newest first."""
+    from interfaceflow.results import Results
+
+    studies = Results(store_dir=store, config=store_config).find(
+        electrode=electrode, electrolyte=electrolyte, calculator=calculator
+    )
+    rows = [s.cli_row() for s in studies]
+    if json_output:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(title=f"{len(rows)} interface studies")
+    for column in ("id", "electrode", "electrolyte", "calculator", "model", "temperature_K", "created"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(str(row[c.header]) for c in table.columns))
+    console.print(table)
+
+
+@app.command()
+def show(
+    study_id: Annotated[str, typer.Argument(help="Study id (or a unique prefix of 6+ characters).")],
+    store: StoreDir = None,
+    store_config: StoreConfig = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the whole document as JSON.")] = False,
+) -> None:
+    """Show one interface study in detail."""
+    from interfaceflow.results import Results
+
+    study = Results(store_dir=store, config=store_config).get(study_id)
+    if json_output:
+        typer.echo(study.model_dump_json(indent=2))
+        return
+    _print_study(study)
+
+
+def _print_study(study) -> None:
+    prov = study.provenance
+    console.print(f"[bold]{study.name}[/]: {study.electrode} | "
+                  + (f"{study.coating} | " if study.coating else "") + study.electrolyte)
+    console.print(f"  id {study.study_id}   created {study.created:%Y-%m-%d %H:%M:%S} UTC")
+    console.print(f"  calculator {prov.plugin} model {prov.model} ({prov.package} {prov.package_version}, "
+                  f"{prov.device}, {prov.dtype}, weights sha256 {(prov.weights_sha256 or '-')[:12]})")
+    for section in ("build", "relax", "md"):
+        summary = getattr(study, section)
+        if summary:
+            console.print(f"  [bold]{section}[/]: " + ", ".join(f"{k}={_short(v)}" for k, v in summary.items()))
+    for name, summary in study.analyses.items():
+        console.print(f"  [bold]{name}[/]: " + ", ".join(f"{k}={_short(v)}" for k, v in summary.items()))
+
+
+def _short(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    text = str(value)
+    return text if len(text) <= 80 else text[:77] + "..."

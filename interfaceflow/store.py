@@ -1,0 +1,85 @@
+"""Job stores: the embedded on-disk default and MongoDB (or any maggma store) from a spec file.
+
+The embedded store is a jobflow :class:`~jobflow.JobStore` made of two montydb (SQLite-backed)
+collections in one directory: ``outputs`` (documents) and ``outputs_data`` (the additional ``data``
+store for big arrays). It needs no server and persists across processes. Choose the directory with
+``--store DIR``, the ``INTERFACEFLOW_STORE`` environment variable, or the settings object.
+
+For production, point ``INTERFACEFLOW_STORE_CONFIG`` (or ``--store-config``) at a jobflow JobStore
+spec file, e.g. a ``MongoStore`` docs store plus a ``GridFSStore`` (or ``S3Store``) ``data`` store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from jobflow import JobStore
+from maggma.stores import MontyStore
+
+from interfaceflow.errors import StoreError
+from interfaceflow.settings import get_settings
+
+DOCS_COLLECTION = "outputs"
+DATA_COLLECTION = "outputs_data"
+
+
+def embedded_job_store(directory: str | Path) -> JobStore:
+    """An on-disk JobStore (docs + ``data``) in ``directory``, created if needed."""
+    directory = Path(directory).expanduser().resolve()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the store directory {directory} ({exc.strerror}); "
+            "choose a writable one with --store or INTERFACEFLOW_STORE"
+        ) from None
+
+    def collection(name: str) -> MontyStore:
+        return MontyStore(name, database_path=str(directory), database_name="interfaceflow",
+                          storage="sqlite")
+
+    return JobStore(collection(DOCS_COLLECTION), additional_stores={"data": collection(DATA_COLLECTION)})
+
+
+def job_store_from_config(path: str | Path) -> JobStore:
+    """A JobStore from a jobflow spec file (YAML or JSON), e.g. MongoStore + GridFSStore."""
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise StoreError(f"store config file {path} does not exist; give the path of a JobStore spec YAML")
+    try:
+        store = JobStore.from_file(path)
+    except Exception as exc:
+        raise StoreError(
+            f"store config {path} is not a valid JobStore spec ({type(exc).__name__}: {exc}); "
+            "see README 'Pointing the store at MongoDB'"
+        ) from None
+    if "data" not in store.additional_stores:
+        raise StoreError(
+            f"store config {path} has no additional 'data' store; add additional_stores.data "
+            "(e.g. type: GridFSStore) for trajectories and profiles"
+        )
+    return store
+
+
+def get_job_store(store_dir: str | Path | None = None, config: str | Path | None = None) -> JobStore:
+    """The JobStore to use: an explicit config, else an explicit directory, else the settings."""
+    if config is not None:
+        return job_store_from_config(config)
+    if store_dir is not None:
+        return embedded_job_store(store_dir)
+    settings = get_settings()
+    if settings.store_config is not None:
+        return job_store_from_config(settings.store_config)
+    return embedded_job_store(settings.store)
+
+
+def remove_job_outputs(store: JobStore, job_uuids: Iterable[str]) -> None:
+    """Delete every document (docs and additional stores) written by these jobs: a rollback."""
+    uuids = list(job_uuids)
+    if not uuids:
+        return
+    store.connect()
+    store.docs_store.remove_docs({"uuid": {"$in": uuids}})
+    for additional in store.additional_stores.values():
+        additional.remove_docs({"job_uuid": {"$in": uuids}})

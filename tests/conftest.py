@@ -1,0 +1,61 @@
+"""Shared fixtures: an isolated store/run directory per test, in-memory job stores, tiny models."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("OMP_NUM_THREADS", "2")
+TESTS_DIR = Path(__file__).parent
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, monkeypatch):
+    """Point the embedded store and run directory of every test at its own temporary folder."""
+    from interfaceflow.settings import get_settings
+
+    monkeypatch.setenv("INTERFACEFLOW_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("INTERFACEFLOW_RUN_DIR", str(tmp_path / "runs"))
+    monkeypatch.delenv("INTERFACEFLOW_STORE_CONFIG", raising=False)
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def memory_job_store():
+    """A jobflow JobStore on maggma MemoryStores (mongomock), with the ``data`` store."""
+    from jobflow import JobStore
+    from maggma.stores import MemoryStore
+
+    store = JobStore(MemoryStore(), additional_stores={"data": MemoryStore()})
+    store.connect()
+    return store
+
+
+@pytest.fixture(scope="session")
+def external_plugin_site(tmp_path_factory) -> Path:
+    """Install tests/external_plugin (a third-party plugin distribution) into a target folder.
+
+    Processes that put this folder on PYTHONPATH see its entry points, exactly as after a
+    ``pip install`` into the environment, without changing the test environment itself.
+    """
+    target = tmp_path_factory.mktemp("external_plugin_site")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+         "--no-index", "--target", str(target), str(TESTS_DIR / "external_plugin")],
+        check=True,
+    )
+    return target
+
+
+@pytest.fixture(scope="session")
+def tiny_mace_model(tmp_path_factory) -> Path:
+    """A tiny untrained MACE .model file covering Li, P, S (built with mace-torch's modules)."""
+    from mace_tiny import save_tiny_mace_model
+
+    return save_tiny_mace_model(tmp_path_factory.mktemp("mace") / "tiny.model", [3, 15, 16])
