@@ -1,0 +1,144 @@
+"""Recipes: one YAML file describes one interface study, validated with pydantic.
+
+A recipe names the two sides (library phase names or structure files), the calculator, the build,
+relaxation and MD settings, and the analyses to run. Every section forbids unknown keys, so a typo
+is an error, not a silently ignored setting. :func:`load_recipe` turns any validation problem into a
+one-line :class:`~interfaceflow.errors.RecipeError` that names the key path and what is allowed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from interfaceflow.errors import RecipeError
+from interfaceflow.md.settings import MDSettings, RelaxSettings
+from interfaceflow.settings import get_settings
+
+RECIPES_DIR = Path(__file__).parent / "recipes"
+AnalysisName = Literal["products", "diffusion", "profiles"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CalculatorSpec(_Section):
+    """Which MLIP to use. ``model: null`` takes the plugin's default model."""
+
+    plugin: str = Field(default_factory=lambda: get_settings().calculator_plugin)
+    model: str | None = None
+    device: Literal["auto", "cpu", "cuda"] = Field(default_factory=lambda: get_settings().device)
+    dtype: Literal["float32", "float64"] = Field(default_factory=lambda: get_settings().dtype)
+
+
+class BuildSpec(_Section):
+    """Interface construction settings (lengths in Å, strain in %)."""
+
+    electrode_miller: tuple[int, int, int] | None = None
+    electrolyte_miller: tuple[int, int, int] | None = None
+    coating_miller: tuple[int, int, int] | None = None
+    max_strain_pct: float = Field(default=5.0, gt=0, le=20)
+    max_area_A2: float = Field(default=400.0, gt=0)
+    vacuum_A: float = Field(default=0.0, ge=0, description="0 builds a periodic sandwich.")
+    gap_A: float = Field(default=2.0, gt=0, le=6)
+    fix_outer_A: float = Field(default=0.0, ge=0)
+    strain_side: Literal["softer", "electrode", "electrolyte"] = "softer"
+
+
+class Recipe(_Section):
+    """One interface study: electrode | [coating |] electrolyte, calculator, relax, MD, analyses."""
+
+    name: str = Field(min_length=1)
+    electrode: str = Field(min_length=1, description="Library phase name or structure file.")
+    electrolyte: str = Field(min_length=1, description="Library phase name or structure file.")
+    coating: str | None = None
+    calculator: CalculatorSpec = Field(default_factory=CalculatorSpec)
+    build: BuildSpec = Field(default_factory=BuildSpec)
+    max_atoms: int = Field(default=300, ge=10, le=50_000)
+    relax: RelaxSettings = Field(default_factory=RelaxSettings)
+    md: MDSettings = Field(default_factory=MDSettings)
+    analyses: list[AnalysisName] = Field(default_factory=lambda: ["products", "diffusion", "profiles"])
+    analysis_settings: dict[AnalysisName, dict[str, Any]] = Field(
+        default_factory=dict, description="Keyword overrides per analysis, e.g. {diffusion: {species: Li}}."
+    )
+
+
+def find_recipe(name_or_path: str | Path) -> Path:
+    """A recipe file: an existing path, or the name of a shipped recipe (``li_li6ps5cl``)."""
+    path = Path(name_or_path).expanduser()
+    if path.is_file():
+        return path
+    shipped = RECIPES_DIR / f"{Path(str(name_or_path)).stem}.yaml"
+    if shipped.is_file():
+        return shipped
+    names = ", ".join(sorted(p.stem for p in RECIPES_DIR.glob("*.yaml")))
+    raise RecipeError(f"recipe '{name_or_path}' not found; give a YAML path or a shipped recipe: {names}")
+
+
+def load_recipe(name_or_path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Recipe:
+    """Read, override (``key.path=value``, values parsed as YAML) and validate a recipe."""
+    path = find_recipe(name_or_path)
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise RecipeError(f"recipe {path} is not valid YAML{where}; fix the syntax") from None
+    if not isinstance(data, dict):
+        raise RecipeError(f"recipe {path} must be a YAML mapping of keys (name, electrode, ...)")
+    for override in overrides:
+        apply_override(data, override)
+    return validate_recipe(data, source=str(path))
+
+
+def apply_override(data: dict[str, Any], override: str) -> None:
+    """Set ``key.path=value`` in a nested recipe dict (the value is parsed as YAML)."""
+    key_path, sep, raw = override.partition("=")
+    if not sep or not key_path.strip():
+        raise RecipeError(f"--set '{override}' is not of the form key.path=value (e.g. md.steps=200)")
+    keys = key_path.strip().split(".")
+    node = data
+    for key in keys[:-1]:
+        child = node.setdefault(key, {})
+        if not isinstance(child, dict):
+            raise RecipeError(f"--set {key_path}: '{key}' is not a section; use a section key path")
+        node = child
+    node[keys[-1]] = yaml.safe_load(raw) if raw.strip() else None
+
+
+def validate_recipe(data: dict[str, Any], source: str = "recipe") -> Recipe:
+    """Validate a recipe mapping, raising a one-line :class:`RecipeError` on the first problem."""
+    try:
+        return Recipe.model_validate(data)
+    except ValidationError as exc:
+        raise RecipeError(f"{source}: {describe_validation_error(exc)}") from None
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One line naming the key path, the problem and the allowed values of the first error."""
+    error = exc.errors()[0]
+    loc = ".".join(str(part) for part in error["loc"])
+    if error["type"] == "extra_forbidden":
+        parent = _section_model(error["loc"][:-1])
+        allowed = ", ".join(parent.model_fields) if parent else "see the README"
+        return f"unknown key '{loc}'; allowed keys here: {allowed}"
+    if error["type"] == "missing":
+        return f"missing required key '{loc}'"
+    given = error.get("input")
+    given_text = f" (got {given!r})" if not isinstance(given, dict) else ""
+    return f"invalid value for '{loc}': {error['msg']}{given_text}"
+
+
+def _section_model(loc: tuple) -> type[BaseModel] | None:
+    model: type[BaseModel] = Recipe
+    for part in loc:
+        field = model.model_fields.get(str(part))
+        annotation = field.annotation if field else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return None
+        model = annotation
+    return model

@@ -1,0 +1,68 @@
+"""Recipes: shipped recipes validate; bad keys, types and ranges give one-line errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from interfaceflow.errors import RecipeError
+from interfaceflow.workflows.recipe import RECIPES_DIR, load_recipe, validate_recipe
+
+MINIMAL = {"name": "t", "electrode": "Li", "electrolyte": "Li6PS5Cl"}
+
+
+@pytest.mark.parametrize("path", sorted(RECIPES_DIR.glob("*.yaml")), ids=lambda p: p.stem)
+def test_shipped_recipes_validate(path):
+    recipe = load_recipe(path)
+    assert recipe.name == path.stem
+    assert recipe.md.steps > 0 and recipe.max_atoms <= 400  # shipped recipes are CPU-demo sized
+
+
+def test_shipped_recipe_is_found_by_name():
+    assert load_recipe("li_li6ps5cl").electrolyte == "Li6PS5Cl"
+
+
+def test_defaults_come_from_settings(monkeypatch):
+    from interfaceflow.settings import get_settings
+
+    monkeypatch.setenv("INTERFACEFLOW_CALCULATOR_PLUGIN", "chgnet")
+    get_settings.cache_clear()
+    assert validate_recipe(dict(MINIMAL)).calculator.plugin == "chgnet"
+
+
+def test_set_overrides_parse_values_as_yaml():
+    recipe = load_recipe("li_li6ps5cl", ["md.steps=12", "md.ensemble=nve", "build.electrode_miller=[1,1,0]"])
+    assert recipe.md.steps == 12 and recipe.md.ensemble == "nve"
+    assert recipe.build.electrode_miller == (1, 1, 0)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({**MINIMAL, "md": {"tempreature_K": 300}}, r"unknown key 'md.tempreature_K'; allowed keys here: .*temperature_K"),
+        ({**MINIMAL, "md": {"temperature_K": "hot"}}, r"invalid value for 'md.temperature_K'.*'hot'"),
+        ({**MINIMAL, "md": {"temperature_K": -5}}, r"invalid value for 'md.temperature_K': Input should be greater than 0"),
+        ({**MINIMAL, "md": {"ensemble": "nvt"}}, r"invalid value for 'md.ensemble'.*'nvt_langevin'"),
+        ({**MINIMAL, "analyses": ["rdf"]}, r"invalid value for 'analyses.0'.*'products'"),
+        ({**MINIMAL, "max_atoms": 3}, r"invalid value for 'max_atoms'.*greater than or equal to 10"),
+        ({"name": "t", "electrode": "Li"}, r"missing required key 'electrolyte'"),
+        ({**MINIMAL, "colour": "red"}, r"unknown key 'colour'; allowed keys here: name, electrode"),
+    ],
+)
+def test_bad_recipes_give_one_line_errors_naming_the_key(data, expected):
+    with pytest.raises(RecipeError, match=expected) as info:
+        validate_recipe(data)
+    assert "\n" not in str(info.value)
+
+
+def test_bad_override_syntax_and_unknown_recipe():
+    with pytest.raises(RecipeError, match="not of the form key.path=value"):
+        load_recipe("li_li6ps5cl", ["md.steps"])
+    with pytest.raises(RecipeError, match="not found; give a YAML path or a shipped recipe: .*li_li6ps5cl"):
+        load_recipe("no_such_recipe")
+
+
+def test_invalid_yaml_names_the_line(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nmd: {steps: [1,\n")
+    with pytest.raises(RecipeError, match="not valid YAML at line"):
+        load_recipe(bad)
