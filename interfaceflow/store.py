@@ -11,7 +11,6 @@ spec file, e.g. a ``MongoStore`` docs store plus a ``GridFSStore`` (or ``S3Store
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
 from jobflow import JobStore
@@ -74,12 +73,17 @@ def get_job_store(store_dir: str | Path | None = None, config: str | Path | None
     return embedded_job_store(settings.store)
 
 
-def remove_job_outputs(store: JobStore, job_uuids: Iterable[str]) -> None:
-    """Delete every document (docs and additional stores) written by these jobs: a rollback."""
-    uuids = list(job_uuids)
-    if not uuids:
-        return
+def remove_flow_outputs(store: JobStore, flow_uuid: str) -> int:
+    """Delete every document written by the jobs of a Flow (docs and additional stores).
+
+    Jobs added at run time (MD chunks, fan-outs) carry the Flow's uuid in ``hosts`` too, so they
+    are removed as well. Returns the number of job documents removed. Used as a rollback.
+    """
     store.connect()
+    uuids = list(store.docs_store.distinct("uuid", {"hosts": flow_uuid}))
+    if not uuids:
+        return 0
     store.docs_store.remove_docs({"uuid": {"$in": uuids}})
     for additional in store.additional_stores.values():
         additional.remove_docs({"job_uuid": {"$in": uuids}})
+    return len(uuids)

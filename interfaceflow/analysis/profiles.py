@@ -122,6 +122,14 @@ class ProfileSettings(BaseModel):
     poisson_method: Literal["integral", "fft"] = Field(
         default="integral", description="Periodic solver: exact real-space integral or FFT."
     )
+    compensating_region: str | None = Field(
+        default=None,
+        description=(
+            "Region label (e.g. 'electrode' for Li metal) whose atoms carry the compensating "
+            "charge of a charged formal-charge model: a metal's conduction electrons screen the "
+            "interfacial ions, which formal oxidation states cannot describe. Implies neutralize."
+        ),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -969,11 +977,14 @@ def neutral_charges(
     window: np.ndarray,
     settings: ProfileSettings,
     model_name: str,
+    regions: np.ndarray | None = None,
 ):
     """Check neutrality on the window and return (F, N) charges with any net charge removed.
 
     The residual net charge (below the tolerance, or any with ``settings.neutralize``) is spread
-    evenly over the atoms, which also keeps the vacuum of a slab empty.
+    evenly over the atoms, which also keeps the vacuum of a slab empty. With
+    ``settings.compensating_region`` it is spread over that region's atoms only (the screening
+    electrons of a metal electrode).
     """
     from interfaceflow.analysis.charges import check_neutrality
 
@@ -991,11 +1002,19 @@ def neutral_charges(
     report = check_neutrality(
         q[window],
         tolerance_e=settings.neutrality_tolerance_e,
-        on_fail="warn" if settings.neutralize else "raise",
+        on_fail="ignore" if settings.compensating_region else "warn" if settings.neutralize else "raise",
         model_name=model_name,
     )
     total = q.sum(axis=1)
-    return q - (total / n_atoms)[:, None], total, report
+    carriers = np.ones(n_atoms, dtype=bool)
+    if settings.compensating_region is not None:
+        if regions is None or not np.any(np.asarray(regions) == settings.compensating_region):
+            raise AnalysisError(
+                f"compensating_region '{settings.compensating_region}' matches no atom; use a region "
+                "label present in the trajectory (electrode, electrolyte, coating)"
+            )
+        carriers = np.asarray(regions) == settings.compensating_region
+    return q - (total / carriers.sum())[:, None] * carriers[None, :], total, report
 
 
 def compute_profiles(
@@ -1046,7 +1065,7 @@ def compute_profiles(
     window = frame_window(n_frames, times_fs, s.t_start_fs, s.t_stop_fs)
     if charges_e is None:
         charge_model = "none"
-    q, total_charge, report = neutral_charges(charges_e, n_frames, n_atoms, window, s, charge_model)
+    q, total_charge, report = neutral_charges(charges_e, n_frames, n_atoms, window, s, charge_model, regions)
     fb = bin_frames(
         pos, cells, numbers, q, axis=ax, window=window, n_bins=s.n_bins,
         bin_width_A=s.bin_width_A, energies_eV=energies_eV,

@@ -54,6 +54,39 @@ class InterfaceStudyDocument(BaseModel):
         }
 
 
+_DROPPED_KEYS = {"arrays", "structure", "trajectory_frames", "settings", "calculator",
+                 "package_versions", "@module", "@class", "@version"}
+
+
+def small_summary(output: Any, max_items: int = 24, depth: int = 3) -> Any:
+    """The small, human-readable part of a job output: scalars, short lists, small mappings.
+
+    Large arrays (``arrays``), structures and repeated provenance are dropped: they stay in the
+    job's own document and the ``data`` store.
+    """
+    if isinstance(output, BaseModel):
+        output = output.model_dump(mode="json")
+    if isinstance(output, dict):
+        if depth == 0:
+            return None
+        kept = {}
+        for key, value in output.items():
+            if key in _DROPPED_KEYS:
+                continue
+            reduced = small_summary(value, max_items, depth - 1)
+            if reduced is not None:
+                kept[key] = reduced
+        return kept if len(kept) <= max_items * 2 else None
+    if isinstance(output, (list, tuple)):
+        if len(output) > max_items:
+            return None
+        items = [small_summary(v, max_items, depth - 1) for v in output]
+        return items if all(i is not None for i in items) else None
+    if output is None or isinstance(output, (str, int, float, bool)):
+        return output
+    return str(output)
+
+
 @interfaceflow_job
 def summarize_study(
     study_id: str,
@@ -66,6 +99,8 @@ def summarize_study(
 ) -> InterfaceStudyDocument:
     """Collect the outputs of one study into its :class:`InterfaceStudyDocument`."""
     calc = recipe["calculator"]
+    build, relax, md = small_summary(build), small_summary(relax), small_summary(md)
+    analyses = {name: small_summary(output) for name, output in analyses.items()}
     return InterfaceStudyDocument(
         study_id=study_id,
         name=recipe["name"],
