@@ -35,7 +35,7 @@ def analysis_maker(name: str, recipe: Recipe) -> Maker:
     if name == "diffusion":
         from interfaceflow.workflows.transport import DiffusionAnalysisMaker
 
-        return DiffusionAnalysisMaker(**overrides)
+        return DiffusionAnalysisMaker.from_overrides(overrides)
     from interfaceflow.workflows.profiles import ProfileAnalysisMaker
 
     return ProfileAnalysisMaker.from_overrides({"label": recipe.name, **overrides})
