@@ -1,1 +1,28 @@
-"""Bulk phase library with provenance, and the slab and interface builders."""
+"""Bulk phase library with provenance, and the slab and interface builders.
+
+Public API::
+
+    from interfaceflow.structures import list_phases, get_phase, load_structure, build_interface
+    build = build_interface("Li", "Li6PS5Cl", max_atoms=200)
+    build.atoms.arrays["region"], build.interface_z_A, build.report
+"""
+
+from interfaceflow.structures.builder import InterfaceBuild, build_interface, list_candidate_interfaces
+from interfaceflow.structures.library import BulkPhase, get_phase, list_phases, load_structure, order_structure
+from interfaceflow.structures.ranking import rank_by_interface_energy
+from interfaceflow.structures.report import CandidateInterface, InterfaceBuildReport, TerminationRecord
+
+__all__ = [
+    "BulkPhase",
+    "CandidateInterface",
+    "InterfaceBuild",
+    "InterfaceBuildReport",
+    "TerminationRecord",
+    "build_interface",
+    "get_phase",
+    "list_candidate_interfaces",
+    "list_phases",
+    "load_structure",
+    "order_structure",
+    "rank_by_interface_energy",
+]

@@ -1,0 +1,82 @@
+"""Commands ``interfaceflow build`` (interface cells) and ``interfaceflow structures`` (phase library)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from interfaceflow.cli.app import app
+
+
+@app.command("build")
+def build_command(
+    electrode: str = typer.Argument(..., help="Electrode: library name (e.g. Li, LiCoO2) or structure file."),
+    electrolyte: str = typer.Argument(..., help="Electrolyte: library name (e.g. Li6PS5Cl, LLZO) or structure file."),
+    output: Path = typer.Option(..., "-o", "--output", help="Output file: .cif, .extxyz or POSCAR."),
+    electrode_miller: Optional[str] = typer.Option(None, help="Electrode plane h,k,l (searched when omitted)."),
+    electrolyte_miller: Optional[str] = typer.Option(None, help="Electrolyte plane h,k,l (searched when omitted)."),
+    coating: Optional[str] = typer.Option(None, help="Coating between electrode and electrolyte (e.g. LiNbO3)."),
+    coating_miller: Optional[str] = typer.Option(None, help="Coating plane h,k,l."),
+    max_atoms: int = typer.Option(300, help="Atom budget (about 300 on CPU, 1000-5000 on GPU)."),
+    max_strain: float = typer.Option(5.0, help="Largest in-plane strain allowed, in %."),
+    max_area: Optional[float] = typer.Option(None, help="Largest interface area searched, in A^2."),
+    vacuum: float = typer.Option(0.0, help="Vacuum in A; 0 builds a periodic sandwich."),
+    gap: float = typer.Option(2.0, help="Gap between neighbouring slabs, in A."),
+    fix_outer: float = typer.Option(0.0, help="Fix atoms this far (A) from the free surfaces / electrode centre."),
+    strain_side: str = typer.Option("softer", help="softer, electrode or electrolyte."),
+    termination: Optional[int] = typer.Option(None, help="Termination index (see the report)."),
+    list_only: bool = typer.Option(False, "--list", help="Only list candidate matches; write nothing."),
+) -> None:
+    """Build an electrode | (coating |) electrolyte cell and write it with its build report."""
+    from interfaceflow.structures.builder import build_interface, list_candidate_interfaces
+
+    console = Console()
+    common = dict(
+        coating=coating, electrode_miller=electrode_miller, electrolyte_miller=electrolyte_miller,
+        coating_miller=coating_miller, max_atoms=max_atoms, max_strain_pct=max_strain, max_area_A2=max_area,
+        vacuum_A=vacuum, strain_side=strain_side,
+    )
+    if list_only:
+        table = Table(title=f"{electrode} | {electrolyte} candidate interfaces")
+        for col in ("#", "miller", "strain %", "area A^2", "atoms", "score"):
+            table.add_column(col)
+        for k, c in enumerate(list_candidate_interfaces(electrode, electrolyte, **common)):
+            table.add_row(str(k), " ".join(f"{r}{m}" for r, m in c.miller.items()),
+                          " ".join(f"{r}:{s:.2f}" for r, s in c.strain_pct.items()),
+                          f"{c.area_A2:.1f}", str(c.n_atoms), f"{c.score:.2f}")
+        console.print(table)
+        return
+    build = build_interface(electrode, electrolyte, gap_A=gap, fix_outer_A=fix_outer,
+                            termination_index=termination, **common)
+    path = build.write(output)
+    r = build.report
+    strains = ", ".join(f"{k} {v:.2f}%" for k, v in r.strain_pct.items())
+    console.print(
+        f"wrote {path} ({r.n_atoms} atoms, area {r.area_A2:.1f} A^2, strain {strains}, "
+        f"min distance across interface {r.min_cross_distance_A:.2f} A) and {path.name}.report.json"
+    )
+
+
+@app.command("structures")
+def structures_command(
+    role: Optional[str] = typer.Option(None, help="Only this role: electrode, electrolyte, coating, product."),
+) -> None:
+    """List the bulk phase library with its sources."""
+    from interfaceflow.structures.library import list_phases
+
+    table = Table(title="interfaceflow bulk phase library")
+    for col in ("name", "formula", "role", "space group", "atoms", "B (GPa)", "source", "id", "ordering"):
+        table.add_column(col, overflow="fold")
+    for phase in list_phases():
+        if role and phase.role != role:
+            continue
+        source = phase.doi or phase.source
+        if phase.coordinates == "model":
+            source += " (model positions)"
+        table.add_row(phase.name, phase.formula, phase.role, phase.spacegroup, str(len(phase.structure)),
+                      f"{phase.bulk_modulus_GPa:g}", source, phase.database_id or "-", phase.ordering_method)
+    Console(width=200).print(table)

@@ -1,0 +1,690 @@
+"""Build electrode | (coating |) electrolyte interface cells.
+
+The recipe: orient each bulk phase on its (hkl) plane (:class:`.slabs.OrientedBulk`); find
+coincident in-plane superlattices with pymatgen's ZSL (:func:`.matching.match_lattices`), keeping
+the stiffest phase unstrained by default; stack an integer number of oriented-cell periods per
+phase so that the atom budget is met (each slab keeps bulk composition and whole polyanions);
+enumerate terminations; and record everything in an :class:`.report.InterfaceBuildReport`.
+
+Geometry: ``vacuum_A == 0`` gives a periodic sandwich (no vacuum; every slab touches its
+neighbours on both sides, so an electrode|electrolyte cell holds two interfaces and a coated one
+is electrode|coating|electrolyte|coating). ``vacuum_A > 0`` gives one stack with free surfaces.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from itertools import product
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pymatgen.core import Composition, Lattice, Structure
+from pymatgen.core.surface import get_symmetrically_distinct_miller_indices
+
+from interfaceflow.errors import StructureError
+from interfaceflow.provenance import package_versions
+from interfaceflow.structures.library import load_structure, phase_metadata
+from interfaceflow.structures.matching import LatticeMatch, best_strain_pct, match_lattices
+from interfaceflow.structures.report import CandidateInterface, InterfaceBuildReport, TerminationRecord
+from interfaceflow.structures.slabs import Miller, OrientedBulk, fragment_cutoffs
+from interfaceflow.structures.validation import POLYANION_BONDS
+
+StrainSide = Literal["softer", "electrode", "electrolyte"]
+#: Score penalty per unit of |ln(area / target area)| (a factor 2 off the target costs 1.4 % strain).
+AREA_WEIGHT = 2.0
+#: Default slab thickness (Å) used to turn the atom budget into a target interface area.
+TARGET_THICKNESS_A = 15.0
+#: Closest two atoms may come before the build is refused as overlapping (Å).
+OVERLAP_A = 0.9
+#: Largest interface area searched when ``max_area_A2`` is not given: this many times the target (Å²).
+MAX_AREA_OVER_TARGET = 2.5
+#: Number of best-scored matches compared for a non-polar termination when no candidate is chosen.
+AUTO_CANDIDATES = 4
+#: Default largest coating thickness (Å): coatings are thin films.
+COATING_THICKNESS_A = 8.0
+
+
+@dataclass
+class _Side:
+    region: str
+    name: str
+    structure: Structure
+    oxidation_states: dict[str, float] | None
+    bulk_modulus_GPa: float | None
+
+
+@dataclass
+class InterfaceBuild:
+    """A built interface: ASE atoms with ``arrays['region']``, the pymatgen structure, and the report."""
+
+    atoms: Any  # ase.Atoms
+    structure: Structure
+    interface_z_A: list[float]
+    report: InterfaceBuildReport
+
+    def write(self, path: str | Path, fmt: str | None = None) -> Path:
+        """Write ``.cif``, ``.extxyz`` or ``POSCAR`` plus ``<path>.report.json`` (report + regions)."""
+        import ase.io
+
+        path = Path(path)
+        name = path.name.lower()
+        if fmt is None:
+            if name.endswith(".cif"):
+                fmt = "cif"
+            elif name.endswith((".extxyz", ".xyz")):
+                fmt = "extxyz"
+            elif "poscar" in name or "contcar" in name or name.endswith(".vasp"):
+                fmt = "poscar"
+            else:
+                raise StructureError(f"cannot tell the format of {path.name}; use a .cif, .extxyz or POSCAR name")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "cif":
+            self.structure.to(filename=str(path), fmt="cif")
+        elif fmt == "extxyz":
+            atoms = self.atoms.copy()
+            atoms.info["interface_z_A"] = np.array(self.interface_z_A, dtype=float)
+            atoms.info["fingerprint_sha256"] = self.report.fingerprint_sha256
+            ase.io.write(str(path), atoms, format="extxyz")
+        elif fmt == "poscar":
+            self.structure.to(filename=str(path), fmt="poscar")
+        else:
+            raise StructureError(f"unknown format {fmt!r}; use cif, extxyz or poscar")
+        sidecar = path.with_name(path.name + ".report.json")
+        payload = {"report": self.report.model_dump(mode="json"), "regions": list(self.atoms.arrays["region"])}
+        sidecar.write_text(json.dumps(payload, indent=1))
+        return path
+
+
+# ----------------------------------------------------------------------------------- inputs
+
+
+def _side(spec: Any, region: str) -> _Side:
+    structure = load_structure(spec)
+    phase = phase_metadata(spec)
+    if phase is not None:
+        return _Side(region, phase.name, structure, phase.oxidation_states, phase.bulk_modulus_GPa)
+    oxi = None
+    try:
+        guesses = structure.composition.oxi_state_guesses(max_sites=-20)
+        oxi = dict(guesses[0]) if guesses else None
+    except Exception:  # noqa: BLE001 - oxidation states are optional
+        oxi = None
+    if oxi is None and len(structure.composition.elements) == 1:
+        oxi = {structure.composition.elements[0].symbol: 0.0}
+    name = spec if isinstance(spec, str) else structure.composition.reduced_formula
+    return _Side(region, Path(str(name)).name, structure, oxi, None)
+
+
+def _parse_miller(miller: Any) -> Miller | None:
+    if miller is None:
+        return None
+    if isinstance(miller, str):
+        parts = miller.replace("(", "").replace(")", "").replace(",", " ").split()
+        if len(parts) == 1 and len(parts[0]) == 3:
+            parts = list(parts[0])
+        miller = parts
+    try:
+        values = tuple(int(x) for x in miller)
+    except (TypeError, ValueError) as exc:
+        raise StructureError(f"bad Miller indices {miller!r}; write them as h,k,l (e.g. 1,0,0)") from exc
+    if len(values) != 3 or not any(values):
+        raise StructureError(f"bad Miller indices {miller!r}; give three integers, not all zero (e.g. 1,0,0)")
+    return values
+
+
+def _miller_options(structure: Structure, miller: Miller | None) -> list[Miller]:
+    if miller is not None:
+        return [miller]
+    options = get_symmetrically_distinct_miller_indices(structure, 1)
+    return sorted((tuple(int(x) for x in m) for m in options), key=lambda m: (sum(map(abs, m)), [-x for x in m]))
+
+
+def _reference_region(sides: dict[str, _Side], strain_side: StrainSide) -> str:
+    if strain_side == "electrode":
+        return "electrolyte"
+    if strain_side == "electrolyte":
+        return "electrode"
+    if strain_side != "softer":
+        raise StructureError(f"strain_side {strain_side!r} is not one of softer, electrode, electrolyte")
+    # the stiffest phase stays unstrained; unknown moduli count as 50 GPa
+    return max(sides, key=lambda r: (sides[r].bulk_modulus_GPa or 50.0, r == "electrolyte"))
+
+
+# ----------------------------------------------------------------------------------- planning
+
+
+def _min_layers(bulk: OrientedBulk, region: str, min_slab_thickness_A: float, coating_thickness_A: float) -> int:
+    target = min(min_slab_thickness_A, coating_thickness_A) if region == "coating" else min_slab_thickness_A
+    return max(1, int(np.ceil(target / bulk.period_A - 1e-6)))
+
+
+def _plan_layers(
+    oriented: dict[str, OrientedBulk], match: LatticeMatch, order: list[str], max_atoms: int, sandwich: bool,
+    coating_thickness_A: float, min_slab_thickness_A: float,
+) -> tuple[dict[str, int], int] | None:
+    """Periods per region: start at the minimum thickness, then grow the thinnest slab while the budget allows."""
+    per_layer = {r: len(oriented[r].ouc) * abs(round(np.linalg.det(m))) for r, m in zip(order, match.supercells)}
+    copies = {r: 2 if (r == "coating" and sandwich) else 1 for r in order}
+    layers = {r: _min_layers(oriented[r], r, min_slab_thickness_A, coating_thickness_A) for r in order}
+
+    def total(lay: dict[str, int]) -> int:
+        return sum(lay[r] * per_layer[r] * copies[r] for r in order)
+
+    if total(layers) > max_atoms:
+        return None
+    while True:
+        growable = [r for r in order
+                    if not (r == "coating" and (layers[r] + 1) * oriented[r].period_A > coating_thickness_A)]
+        growable.sort(key=lambda r: (layers[r] * oriented[r].period_A, order.index(r)))
+        for r in growable:
+            trial = dict(layers, **{r: layers[r] + 1})
+            if total(trial) <= max_atoms:
+                layers = trial
+                break
+        else:
+            return layers, total(layers)
+
+
+def _enumerate_candidates(
+    sides: dict[str, _Side],
+    millers: dict[str, Miller | None],
+    reference: str,
+    *,
+    max_atoms: int,
+    max_strain_pct: float,
+    max_area_A2: float | None,
+    sandwich: bool,
+    coating_thickness_A: float,
+    min_inplane_A: float = 0.0,
+    min_slab_thickness_A: float = 6.0,
+    target_thickness_A: float = TARGET_THICKNESS_A,
+) -> tuple[list[tuple[CandidateInterface, dict[str, OrientedBulk], LatticeMatch, list[str]]], dict]:
+    """All lattice matches over the Miller options, scored; plus diagnostics for error messages."""
+    order = [reference] + [r for r in ("electrode", "coating", "electrolyte") if r in sides and r != reference]
+    options = {r: _miller_options(sides[r].structure, millers.get(r)) for r in order}
+    cache: dict[tuple[str, Miller], OrientedBulk] = {}
+
+    def orient(region: str, miller: Miller) -> OrientedBulk:
+        key = (region, miller)
+        if key not in cache:
+            s = sides[region]
+            cache[key] = OrientedBulk.from_structure(
+                s.structure, miller, region=region, name=s.name,
+                oxidation_states=s.oxidation_states, bulk_modulus_GPa=s.bulk_modulus_GPa,
+            )
+        return cache[key]
+
+    found = []
+    diagnostics = {"best_strain_pct": None, "smallest_atoms": None, "searched_area_A2": 0.0}
+    for combo in product(*(options[r] for r in order)):
+        oriented = {r: orient(r, m) for r, m in zip(order, combo)}
+        copies = {r: 2 if (r == "coating" and sandwich) else 1 for r in order}
+        # atoms per Å² of interface for the thinnest allowed slabs bounds the search area; slabs of
+        # the target thickness give the target area the score prefers
+        density = sum(len(oriented[r].ouc) / oriented[r].area_A2 * copies[r]
+                      * _min_layers(oriented[r], r, min_slab_thickness_A, coating_thickness_A) for r in order)
+        volume_density = sum(len(oriented[r].ouc) / (oriented[r].area_A2 * oriented[r].period_A) * copies[r]
+                             * (min(coating_thickness_A, target_thickness_A) if r == "coating" else target_thickness_A)
+                             for r in order)
+        target_area = max_atoms / volume_density
+        area_cap = min(max_area_A2 or MAX_AREA_OVER_TARGET * target_area, max_atoms / density)
+        diagnostics["searched_area_A2"] = max(diagnostics["searched_area_A2"], area_cap)
+        ref_vectors = oriented[reference].inplane_vectors
+        others = [oriented[r].inplane_vectors for r in order[1:]]
+        if area_cap < oriented[reference].area_A2 * 0.999:
+            smallest = int(np.ceil(oriented[reference].area_A2 * density))
+            if diagnostics["smallest_atoms"] is None or smallest < diagnostics["smallest_atoms"]:
+                diagnostics["smallest_atoms"] = smallest
+            continue
+        matches = match_lattices(ref_vectors, others, max_strain_pct=max_strain_pct, max_area_A2=area_cap)
+        if not matches:
+            for other in others:
+                best = best_strain_pct(ref_vectors, other, max(area_cap, oriented[reference].area_A2 * 1.01))
+                if best is not None and (diagnostics["best_strain_pct"] is None or best < diagnostics["best_strain_pct"]):
+                    diagnostics["best_strain_pct"] = best
+        for match in matches:
+            ref_sl = match.supercells[0] @ ref_vectors
+            if np.linalg.norm(ref_sl, axis=1).min() < min_inplane_A - 1e-6:
+                continue
+            plan = _plan_layers(oriented, match, order, max_atoms, sandwich, coating_thickness_A,
+                                min_slab_thickness_A)
+            if plan is None:
+                needed = sum(len(oriented[r].ouc) * abs(round(np.linalg.det(m))) * copies[r]
+                             * _min_layers(oriented[r], r, min_slab_thickness_A, coating_thickness_A)
+                             for r, m in zip(order, match.supercells))
+                if diagnostics["smallest_atoms"] is None or needed < diagnostics["smallest_atoms"]:
+                    diagnostics["smallest_atoms"] = needed
+                continue
+            layers, n_atoms = plan
+            candidate = CandidateInterface(
+                miller={r: oriented[r].miller for r in order},
+                supercells={r: m.tolist() for r, m in zip(order, match.supercells)},
+                strain_pct={r: round(s, 4) for r, s in zip(order, match.strain_pct)},
+                area_A2=round(match.area_A2, 4),
+                layers=layers,
+                thickness_A={r: round(layers[r] * oriented[r].period_A, 3) for r in order},
+                n_atoms=n_atoms,
+                score=round(match.max_strain_pct + AREA_WEIGHT * abs(np.log(match.area_A2 / target_area)), 6),
+            )
+            found.append((candidate, oriented, match, order))
+    found.sort(key=lambda c: (c[0].score, c[0].n_atoms, json.dumps(c[0].miller, sort_keys=True),
+                              json.dumps(c[0].supercells, sort_keys=True)))
+    unique, seen = [], set()
+    for item in found:  # equivalent supercells of one match differ only in their basis
+        c = item[0]
+        key = (json.dumps(c.miller, sort_keys=True), round(c.area_A2, 2), json.dumps(c.strain_pct, sort_keys=True),
+               c.n_atoms)
+        if key not in seen:
+            seen.add(key)
+            unique.append(item)
+    return unique, diagnostics
+
+
+def _no_match_error(diagnostics: dict, max_strain_pct: float, max_atoms: int) -> StructureError:
+    best = diagnostics["best_strain_pct"]
+    if best is not None and best > max_strain_pct:
+        return StructureError(
+            f"no lattice match within {max_strain_pct:g}% strain up to {diagnostics['searched_area_A2']:.0f} A^2 "
+            f"(best strain found {best:.2f}%); loosen --max-strain to >= {np.ceil(best * 10) / 10:g} or raise "
+            "--max-area/--max-atoms, or give other Miller indices"
+        )
+    if diagnostics["smallest_atoms"] is not None:
+        return StructureError(
+            f"no lattice match fits {max_atoms} atoms (the smallest needs {diagnostics['smallest_atoms']}); "
+            f"raise --max-atoms to >= {diagnostics['smallest_atoms']} or loosen --max-strain"
+        )
+    return StructureError(
+        f"no lattice match within {max_strain_pct:g}% strain and {diagnostics['searched_area_A2']:.0f} A^2; "
+        "loosen --max-strain or raise --max-area/--max-atoms, or give other Miller indices"
+    )
+
+
+# ----------------------------------------------------------------------------------- assembly
+
+
+def _inplane_cell(ref_sl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    a, b = ref_sl
+    e1 = a / np.linalg.norm(a)
+    n = np.cross(a, b)
+    e2 = np.cross(n / np.linalg.norm(n), e1)
+    return np.array([a @ e1, a @ e2, 0.0]), np.array([b @ e1, b @ e2, 0.0])
+
+
+def _assemble(
+    oriented: dict[str, OrientedBulk], match: LatticeMatch, order: list[str], layers: dict[str, int],
+    shifts: dict[str, float], *, gap_A: float, vacuum_A: float,
+) -> tuple[list[str], np.ndarray, list[str], np.ndarray, list[float]]:
+    """Species, Cartesian positions, regions, cell and interface heights for one termination choice."""
+    supercells = dict(zip(order, match.supercells))
+    ref_sl = supercells[order[0]] @ oriented[order[0]].inplane_vectors
+    vec_a, vec_b = _inplane_cell(ref_sl)
+    slabs = {}
+    for region in order:
+        species, uvw = oriented[region].slab(supercells[region], layers[region], shifts[region])
+        if np.linalg.det(supercells[region]) < 0:  # left-handed supercell: turn the slab upside down
+            uvw[:, 2] = -uvw[:, 2]
+        uvw[:, 2] -= uvw[:, 2].min()
+        slabs[region] = (species, uvw)
+    stack = [r for r in ("electrode", "coating", "electrolyte") if r in slabs]
+    sandwich = vacuum_A <= 0
+    if sandwich and "coating" in slabs:
+        stack.append("coating")
+    z = gap_A / 2 if sandwich else vacuum_A / 2
+    species_all: list[str] = []
+    positions: list[np.ndarray] = []
+    regions: list[str] = []
+    interfaces: list[float] = []
+    for k, region in enumerate(stack):
+        if k > 0:
+            interfaces.append(z + gap_A / 2)
+            z += gap_A
+        species, uvw = slabs[region]
+        xyz = np.outer(uvw[:, 0], vec_a) + np.outer(uvw[:, 1], vec_b)
+        xyz[:, 2] = uvw[:, 2] + z
+        species_all.extend(species)
+        positions.append(xyz)
+        regions.extend([region] * len(species))
+        z += float(uvw[:, 2].max())
+    if sandwich:
+        z += gap_A / 2
+        interfaces.insert(0, 0.0)
+    else:
+        z += vacuum_A / 2
+    cell = np.array([vec_a, vec_b, [0.0, 0.0, z]])
+    return species_all, np.concatenate(positions), regions, cell, interfaces
+
+
+def _min_pair_distance(structure: Structure, mask_pairs=None, start_A: float = 2.0, stop_A: float = 8.0) -> float:
+    r = start_A
+    while r <= stop_A:
+        i, j, _, d = structure.get_neighbor_list(r)
+        keep = d > 1e-8
+        if mask_pairs is not None:
+            keep &= mask_pairs(i, j)
+        if np.any(keep):
+            return float(d[keep].min())
+        r += 2.0
+    return float(stop_A)
+
+
+def _formal_charges(regions: list[str], species: list[str], sides: dict[str, _Side]) -> np.ndarray | None:
+    charges = np.zeros(len(species))
+    for k, (region, sp) in enumerate(zip(regions, species)):
+        oxi = sides[region].oxidation_states
+        if oxi is None or sp not in oxi:
+            return None
+        charges[k] = oxi[sp]
+    return charges
+
+
+def _count_broken_polyanions(structure: Structure) -> int:
+    cutoffs = fragment_cutoffs(structure)
+    cutoffs.pop(("P", "P"), None)
+    centers = {c for c, _ in cutoffs}
+    if not centers:
+        return 0
+    rmax = max(cutoffs.values())
+    i, j, _, d = structure.get_neighbor_list(rmax)
+    symbols = np.array([s.specie.symbol for s in structure])
+    broken = 0
+    for c in sorted(centers):
+        for idx in np.nonzero(symbols == c)[0]:
+            sel = i == idx
+            n = sum(1 for jj, dd in zip(j[sel], d[sel])
+                    if (c, symbols[jj]) in POLYANION_BONDS and dd <= cutoffs.get((c, symbols[jj]), 0))
+            broken += n != 4
+    return broken
+
+
+def _fingerprint(sides: dict[str, _Side], settings: dict) -> str:
+    def canonical(s: Structure) -> dict:
+        return {
+            "lattice": np.round(s.lattice.matrix, 6).tolist(),
+            "species": [site.species_string for site in s],
+            "frac": np.round(s.frac_coords, 6).tolist(),
+        }
+
+    payload = {"inputs": {r: canonical(s.structure) for r, s in sorted(sides.items())}, "settings": settings}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _fixed_mask(positions: np.ndarray, regions: list[str], cell: np.ndarray, fix_outer_A: float,
+                sandwich: bool) -> np.ndarray:
+    z = positions[:, 2]
+    if fix_outer_A <= 0:
+        return np.zeros(len(z), dtype=bool)
+    if not sandwich:
+        return (z <= z.min() + fix_outer_A) | (z >= z.max() - fix_outer_A)
+    electrode = np.array([r == "electrode" for r in regions])
+    ze = z[electrode]
+    mid = (ze.min() + ze.max()) / 2
+    return electrode & (np.abs(z - mid) <= fix_outer_A / 2)
+
+
+def _dipole_density(record: TerminationRecord, candidate: CandidateInterface) -> float:
+    return abs(record.electrolyte_dipole_eA or 0.0) / candidate.area_A2
+
+
+def _build_terminations(found_item, sides: dict[str, _Side], max_terminations: int, gap_A: float,
+                        vacuum_A: float) -> list[tuple]:
+    """Assemble every termination combination of one match (widest cuts first) and measure it."""
+    candidate, oriented, match, order = found_item
+    options = {r: oriented[r].termination_shifts(max_terminations) for r in order}
+    combos = sorted(product(*(range(len(options[r])) for r in order)), key=lambda c: (sum(c), c))[:max_terminations]
+    built = []
+    for index, combo in enumerate(combos):
+        shifts = {r: options[r][k][0] for r, k in zip(order, combo)}
+        species, positions, regions, cell, interfaces = _assemble(
+            oriented, match, order, candidate.layers, shifts, gap_A=gap_A, vacuum_A=vacuum_A
+        )
+        structure = Structure(Lattice(cell), species, positions, coords_are_cartesian=True,
+                              site_properties={"region": regions})
+        region_arr = np.array(regions)
+        cross = _min_pair_distance(structure, lambda i, j: region_arr[i] != region_arr[j],
+                                   start_A=max(gap_A + 1.0, 2.0))
+        charges = _formal_charges(regions, species, sides)
+        dipole = None
+        if charges is not None:
+            sel = region_arr == "electrolyte"
+            zl = positions[sel, 2]
+            dipole = float(np.sum(charges[sel] * (zl - zl.mean())))
+        record = TerminationRecord(
+            index=index,
+            shifts_A={r: round(options[r][k][0], 4) for r, k in zip(order, combo)},
+            cleavage_gap_A={r: round(options[r][k][1], 4) for r, k in zip(order, combo)},
+            electrolyte_dipole_eA=None if dipole is None else round(dipole, 4),
+            min_cross_distance_A=round(cross, 4),
+        )
+        built.append((record, structure, species, positions, regions, cell, interfaces, charges))
+    return built
+
+
+# ----------------------------------------------------------------------------------- public API
+
+
+def list_candidate_interfaces(
+    electrode: Any,
+    electrolyte: Any,
+    *,
+    coating: Any = None,
+    electrode_miller: Any = None,
+    electrolyte_miller: Any = None,
+    coating_miller: Any = None,
+    max_atoms: int = 300,
+    max_strain_pct: float = 5.0,
+    max_area_A2: float | None = None,
+    vacuum_A: float = 0.0,
+    strain_side: StrainSide = "softer",
+    coating_thickness_A: float = COATING_THICKNESS_A,
+    min_inplane_A: float = 8.0,
+    min_slab_thickness_A: float = 6.0,
+    target_thickness_A: float = TARGET_THICKNESS_A,
+    calculator: Any = None,
+    rank_top: int = 3,
+    relax_steps: int = 20,
+) -> list[CandidateInterface]:
+    """Lattice matches (all Miller options when indices are not given) with strain, area, atoms.
+
+    Sorted best first by :attr:`CandidateInterface.score`. With an ASE ``calculator``, the best
+    ``rank_top`` are built, briefly relaxed and re-sorted by MLIP interface energy
+    (:func:`interfaceflow.structures.ranking.rank_by_interface_energy`).
+    """
+    sides = {"electrode": _side(electrode, "electrode"), "electrolyte": _side(electrolyte, "electrolyte")}
+    if coating is not None:
+        sides["coating"] = _side(coating, "coating")
+    millers = {"electrode": _parse_miller(electrode_miller), "electrolyte": _parse_miller(electrolyte_miller),
+               "coating": _parse_miller(coating_miller)}
+    reference = _reference_region(sides, strain_side)
+    found, diagnostics = _enumerate_candidates(
+        sides, millers, reference, max_atoms=max_atoms, max_strain_pct=max_strain_pct, max_area_A2=max_area_A2,
+        sandwich=vacuum_A <= 0, coating_thickness_A=coating_thickness_A, min_inplane_A=min_inplane_A,
+        min_slab_thickness_A=min_slab_thickness_A, target_thickness_A=target_thickness_A,
+    )
+    if not found:
+        raise _no_match_error(diagnostics, max_strain_pct, max_atoms)
+    candidates = [c for c, *_ in found]
+    if calculator is not None:
+        from interfaceflow.structures.ranking import rank_by_interface_energy
+
+        candidates = rank_by_interface_energy(
+            candidates[:rank_top], calculator, electrode=electrode, electrolyte=electrolyte, coating=coating,
+            build_kwargs={"max_atoms": max_atoms, "max_strain_pct": max_strain_pct, "max_area_A2": max_area_A2,
+                          "vacuum_A": vacuum_A, "strain_side": strain_side,
+                          "coating_thickness_A": coating_thickness_A, "min_inplane_A": min_inplane_A,
+                          "min_slab_thickness_A": min_slab_thickness_A,
+                          "target_thickness_A": target_thickness_A},
+            relax_steps=relax_steps,
+        ) + candidates[rank_top:]
+    return candidates
+
+
+def build_interface(
+    electrode: Any,
+    electrolyte: Any,
+    *,
+    coating: Any = None,
+    electrode_miller: Any = None,
+    electrolyte_miller: Any = None,
+    coating_miller: Any = None,
+    max_atoms: int = 300,
+    max_strain_pct: float = 5.0,
+    max_area_A2: float | None = None,
+    vacuum_A: float = 0.0,
+    gap_A: float = 2.0,
+    fix_outer_A: float = 0.0,
+    strain_side: StrainSide = "softer",
+    termination_index: int | None = None,
+    max_terminations: int = 6,
+    coating_thickness_A: float = COATING_THICKNESS_A,
+    min_inplane_A: float = 8.0,
+    min_slab_thickness_A: float = 6.0,
+    target_thickness_A: float = TARGET_THICKNESS_A,
+    candidate_index: int | None = None,
+    seed: int = 0,
+) -> InterfaceBuild:
+    """Build an electrode | (coating |) electrolyte cell within an atom budget.
+
+    Args:
+        electrode, electrolyte, coating: library names ('Li', 'Li6PS5Cl', 'LLZO', ...), structure
+            files, or pymatgen/ASE objects.
+        *_miller: Miller indices (conventional setting) as ``(h, k, l)`` or ``"h,k,l"``; searched
+            over all distinct low-index planes when not given.
+        max_atoms: atom budget of the cell (about 300 for CPU demos, 1000-5000 for GPU runs).
+        max_strain_pct: largest principal in-plane strain allowed on any side.
+        max_area_A2: largest interface area searched (default: what the atom budget allows, <= 600).
+        vacuum_A: 0 for a periodic sandwich; > 0 for a single stack with that much vacuum.
+        gap_A: distance between the outermost atomic planes of neighbouring slabs.
+        fix_outer_A: with vacuum, fix atoms within this distance of both free surfaces; in a
+            sandwich, fix electrode atoms within ``fix_outer_A / 2`` of the electrode mid-plane.
+        strain_side: 'softer' strains every phase but the stiffest (by bulk modulus), or name the
+            side to strain ('electrode' or 'electrolyte').
+        termination_index: which termination combination to use (see ``report.terminations``);
+            default: the smallest electrolyte dipole, then the cleanest cuts.
+        min_inplane_A: shortest allowed in-plane cell vector (keeps cells from becoming needles).
+        min_slab_thickness_A: thinnest electrode/electrolyte slab (coatings: ``coating_thickness_A``).
+        target_thickness_A: slab thickness that, with ``max_atoms``, sets the preferred interface
+            area (matches far from it score worse); the budget is then filled by thickening slabs.
+        candidate_index: which lattice match to use (see ``report.candidates``; 0 = best score).
+            Default: among the best few scores, the match whose electrolyte slab can be cut with
+            the smallest dipole per area.
+        seed: recorded in the fingerprint; the build itself is deterministic.
+
+    Raises:
+        StructureError: unknown phase, unreadable file, no lattice match (with the best strain
+            found and the tolerance to loosen), atom budget too small, or overlapping atoms.
+    """
+    from ase import Atoms
+    from ase.constraints import FixAtoms
+
+    t0 = time.perf_counter()
+    if max_atoms < 2:
+        raise StructureError(f"max_atoms={max_atoms} is too small; give at least a few dozen atoms")
+    if gap_A <= 0:
+        raise StructureError(f"gap_A={gap_A} must be positive (2 A is a sensible default)")
+    if max_strain_pct <= 0:
+        raise StructureError(f"max_strain_pct={max_strain_pct} must be positive (e.g. 5)")
+    sides = {"electrode": _side(electrode, "electrode"), "electrolyte": _side(electrolyte, "electrolyte")}
+    if coating is not None:
+        sides["coating"] = _side(coating, "coating")
+    millers = {"electrode": _parse_miller(electrode_miller), "electrolyte": _parse_miller(electrolyte_miller),
+               "coating": _parse_miller(coating_miller)}
+    sandwich = vacuum_A <= 0
+    reference = _reference_region(sides, strain_side)
+    found, diagnostics = _enumerate_candidates(
+        sides, millers, reference, max_atoms=max_atoms, max_strain_pct=max_strain_pct, max_area_A2=max_area_A2,
+        sandwich=sandwich, coating_thickness_A=coating_thickness_A, min_inplane_A=min_inplane_A,
+        min_slab_thickness_A=min_slab_thickness_A, target_thickness_A=target_thickness_A,
+    )
+    if not found:
+        raise _no_match_error(diagnostics, max_strain_pct, max_atoms)
+    if candidate_index is not None and not 0 <= candidate_index < len(found):
+        raise StructureError(f"candidate_index {candidate_index} out of range; there are {len(found)} candidates")
+    if candidate_index is None:
+        # among the best-scored matches prefer one with a non-polar electrolyte termination
+        pool = [(k, _build_terminations(found[k], sides, max_terminations, gap_A, vacuum_A))
+                for k in range(min(AUTO_CANDIDATES, len(found)))]
+        candidate_index, built = min(pool, key=lambda item: (
+            round(min(_dipole_density(b[0], found[item[0]][0]) for b in item[1]), 2), item[0]))
+    else:
+        built = _build_terminations(found[candidate_index], sides, max_terminations, gap_A, vacuum_A)
+    candidate, oriented, match, order = found[candidate_index]
+    if termination_index is None:
+        chosen = min(range(len(built)), key=lambda k: (
+            round(abs(built[k][0].electrolyte_dipole_eA or 0.0), 2), -round(sum(built[k][0].cleavage_gap_A.values()), 2), k))
+    elif 0 <= termination_index < len(built):
+        chosen = termination_index
+    else:
+        raise StructureError(
+            f"termination_index {termination_index} out of range; this match has {len(built)} terminations (0-{len(built) - 1})"
+        )
+    record, structure, species, positions, regions, cell, interfaces, charges = built[chosen]
+    record.selected = True
+    region_arr = np.array(regions)
+
+    min_distance = _min_pair_distance(structure, start_A=1.0)
+    if min_distance < OVERLAP_A:
+        raise StructureError(
+            f"overlapping atoms: two atoms are {min_distance:.2f} A apart; increase gap_A or check the input structures"
+        )
+    electrolyte_comp = Composition(" ".join(sp for sp, r in zip(species, regions) if r == "electrolyte"))
+    bulk_comp = sides["electrolyte"].structure.composition
+    fixed = _fixed_mask(positions, regions, cell, fix_outer_A, sandwich)
+
+    atoms = Atoms(symbols=species, positions=positions, cell=cell, pbc=True)
+    atoms.arrays["region"] = region_arr.astype("<U11")
+    if fixed.any():
+        atoms.set_constraint(FixAtoms(mask=fixed))
+    atoms.info["interface_z_A"] = list(map(float, interfaces))
+
+    settings = {
+        "electrode_miller": millers["electrode"], "electrolyte_miller": millers["electrolyte"],
+        "coating_miller": millers["coating"], "max_atoms": max_atoms, "max_strain_pct": max_strain_pct,
+        "max_area_A2": max_area_A2, "vacuum_A": vacuum_A, "gap_A": gap_A, "fix_outer_A": fix_outer_A,
+        "strain_side": strain_side, "termination_index": termination_index, "max_terminations": max_terminations,
+        "coating_thickness_A": coating_thickness_A, "min_inplane_A": min_inplane_A,
+        "min_slab_thickness_A": min_slab_thickness_A, "target_thickness_A": target_thickness_A,
+        "candidate_index": candidate_index, "seed": seed,
+    }
+    counts = {r: int(np.sum(region_arr == r)) for r in order}
+    report = InterfaceBuildReport(
+        electrode=sides["electrode"].name,
+        electrolyte=sides["electrolyte"].name,
+        coating=sides["coating"].name if "coating" in sides else None,
+        geometry="sandwich" if sandwich else "slab",
+        miller=candidate.miller,
+        supercells=candidate.supercells,
+        strain_pct=candidate.strain_pct,
+        strained_regions=[r for r in order[1:]],
+        area_A2=candidate.area_A2,
+        cell_lengths_A=tuple(round(float(x), 4) for x in np.linalg.norm(cell, axis=1)),
+        n_atoms=len(species),
+        n_atoms_by_region=counts,
+        layers=candidate.layers,
+        thickness_A=candidate.thickness_A,
+        gap_A=gap_A,
+        vacuum_A=vacuum_A,
+        interface_z_A=[round(float(z), 4) for z in interfaces],
+        termination_index=chosen,
+        terminations=[b[0] for b in built],
+        candidate_index=candidate_index,
+        candidates=[c for c, *_ in found[:max(10, candidate_index + 1)]],
+        min_distance_A=round(min_distance, 4),
+        min_cross_distance_A=record.min_cross_distance_A,
+        net_charge_e=None if charges is None else round(float(charges.sum()), 6),
+        electrolyte_net_charge_e=None if charges is None else round(float(charges[region_arr == "electrolyte"].sum()), 6),
+        electrolyte_dipole_eA=record.electrolyte_dipole_eA,
+        electrolyte_formula=electrolyte_comp.formula,
+        electrolyte_bulk_formula=bulk_comp.reduced_formula,
+        electrolyte_stoichiometric=electrolyte_comp.reduced_composition == bulk_comp.reduced_composition,
+        broken_polyanions=_count_broken_polyanions(structure),
+        fixed_atoms=int(fixed.sum()),
+        fingerprint_sha256=_fingerprint(sides, settings),
+        settings=settings,
+        build_time_s=round(time.perf_counter() - t0, 3),
+        versions={k: v for k, v in package_versions().items() if k in ("interfaceflow", "pymatgen", "ase", "python")},
+    )
+    return InterfaceBuild(atoms=atoms, structure=structure, interface_z_A=report.interface_z_A, report=report)

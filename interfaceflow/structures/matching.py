@@ -1,0 +1,199 @@
+"""In-plane lattice matching (Zur & McGill), vectorised, and the strain it implies.
+
+This is the algorithm of pymatgen's :class:`~pymatgen.analysis.interfaces.zsl.ZSLGenerator`:
+enumerate the superlattices of each 2D lattice (Hermite normal forms up to a maximum area),
+reduce them, and accept pairs whose reduced vector lengths and angle agree within a tolerance.
+pymatgen's version is pure Python unless numba is installed (seconds per Miller pair); this one
+does the same search with NumPy arrays, and ``tests/test_builder_matching.py`` checks that both
+find the same smallest match. On top of ZSL's length/angle test every match must have a largest
+principal strain (polar decomposition of the 2D deformation) within ``max_strain_pct``.
+
+One side is the *reference* (kept unstrained); every other side is strained onto the reference
+superlattice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: At most this many matches are returned per call (smallest areas first).
+MAX_MATCHES = 24
+
+
+@dataclass(frozen=True)
+class LatticeMatch:
+    """Integer in-plane supercells that make all sides coincide with the reference superlattice."""
+
+    supercells: tuple[np.ndarray, ...]  # 2x2 integer matrices, one per side (reference first)
+    strain_pct: tuple[float, ...]  # largest principal in-plane strain per side (reference: 0)
+    area_A2: float  # area of the reference superlattice
+
+    @property
+    def max_strain_pct(self) -> float:
+        return max(self.strain_pct)
+
+
+def _frame(vectors: np.ndarray) -> np.ndarray:
+    """2D coordinates (2x2, rows) of two 3D vectors in their own plane, first along x."""
+    a, b = vectors
+    e1 = a / np.linalg.norm(a)
+    normal = np.cross(a, b)
+    e2 = np.cross(normal / np.linalg.norm(normal), e1)
+    return np.array([[a @ e1, a @ e2], [b @ e1, b @ e2]])
+
+
+def principal_strain_pct(strained: np.ndarray, target: np.ndarray) -> float:
+    """Largest |principal stretch - 1| (%) that maps in-plane vectors ``strained`` onto ``target``.
+
+    Both are (2, 3) Cartesian vector pairs; rotations and a handedness flip (slab turned upside
+    down) are free.
+    """
+    fs, ft = _frame(strained), _frame(target)
+    if np.linalg.det(fs) * np.linalg.det(ft) < 0:
+        fs = fs * np.array([1.0, -1.0])
+    deformation = np.linalg.solve(fs, ft).T  # ft.T = F @ fs.T
+    stretches = np.linalg.svd(deformation, compute_uv=False)
+    return float(np.max(np.abs(stretches - 1.0)) * 100.0)
+
+
+def _hnf_matrices(max_multiple: int) -> np.ndarray:
+    """All 2x2 Hermite normal forms [[i, j], [0, n / i]] with determinant n <= max_multiple."""
+    mats = []
+    for n in range(1, max_multiple + 1):
+        for i in range(1, n + 1):
+            if n % i:
+                continue
+            for j in range(n // i):
+                mats.append(((i, j), (0, n // i)))
+    return np.array(mats, dtype=int).reshape(-1, 2, 2)
+
+
+def _reduce(m: np.ndarray, basis2d: np.ndarray) -> np.ndarray:
+    """Lagrange-Gauss reduce the superlattices ``m @ basis`` (vectorised); returns reduced integer matrices."""
+    m = m.astype(np.int64).copy()
+    for _ in range(64):
+        v = m @ basis2d  # (K, 2, 2)
+        a, b = v[:, 0], v[:, 1]
+        na, nb = np.einsum("ij,ij->i", a, a), np.einsum("ij,ij->i", b, b)
+        swap = nb < na - 1e-9
+        m[swap] = m[swap][:, ::-1]
+        v = m @ basis2d
+        a, b = v[:, 0], v[:, 1]
+        mu = np.round(np.einsum("ij,ij->i", a, b) / np.einsum("ij,ij->i", a, a)).astype(np.int64)
+        if not np.any(mu) and not np.any(swap):
+            break
+        m[:, 1] -= mu[:, None] * m[:, 0]
+    v = m @ basis2d
+    obtuse = np.einsum("ij,ij->i", v[:, 0], v[:, 1]) < 0
+    m[obtuse, 1] *= -1
+    return m
+
+
+def _sublattices(vectors: np.ndarray, max_area_A2: float) -> tuple[np.ndarray, np.ndarray]:
+    """Reduced superlattices up to ``max_area_A2``: integer matrices (K,2,2) and (|a|, |b|, angle, area)."""
+    basis2d = _frame(vectors)
+    unit_area = abs(np.linalg.det(basis2d))
+    max_multiple = max(1, int(np.floor(max_area_A2 / unit_area + 1e-9)))
+    m = _reduce(_hnf_matrices(max_multiple), basis2d)
+    v = m @ basis2d
+    la, lb = np.linalg.norm(v[:, 0], axis=1), np.linalg.norm(v[:, 1], axis=1)
+    cos = np.einsum("ij,ij->i", v[:, 0], v[:, 1]) / (la * lb)
+    area = np.abs(np.linalg.det(v))
+    params = np.stack([la, lb, np.arccos(np.clip(cos, -1, 1)), area], axis=1)
+    # smallest area first; within one area the most compact cell (longest shortest vector) first
+    order = np.lexsort((params[:, 1], -np.round(params[:, 0], 6), np.round(params[:, 3], 6)))
+    return m[order], params[order]
+
+
+def _compatible(p_other: np.ndarray, p_ref: np.ndarray, tol: float) -> np.ndarray:
+    """Boolean (K_other, K_ref): ZSL's length/angle test (either vector order)."""
+    la_o, lb_o, an_o = (p_other[:, k][:, None] for k in range(3))
+    la_r, lb_r, an_r = (p_ref[:, k][None, :] for k in range(3))
+    angle_ok = np.abs(an_o / an_r - 1) <= tol
+    direct = (np.abs(la_o / la_r - 1) <= tol) & (np.abs(lb_o / lb_r - 1) <= tol)
+    swapped = (np.abs(lb_o / la_r - 1) <= tol) & (np.abs(la_o / lb_r - 1) <= tol)
+    return angle_ok & (direct | swapped)
+
+
+_VARIANTS = (
+    np.array([[1, 0], [0, 1]]), np.array([[0, 1], [1, 0]]), np.array([[1, 0], [0, -1]]), np.array([[0, 1], [-1, 0]]),
+)
+
+
+def _strains_pct(frames: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`principal_strain_pct` for 2D bases ``frames`` (K,2,2) onto ``target`` (2,2)."""
+    frames = frames.astype(float).copy()
+    flip = np.linalg.det(frames) * np.linalg.det(target) < 0
+    frames[flip, :, 1] *= -1
+    deformation = np.linalg.solve(frames, np.broadcast_to(target, frames.shape))
+    stretches = np.linalg.svd(deformation, compute_uv=False)
+    return np.max(np.abs(stretches - 1.0), axis=1) * 100.0
+
+
+def _pair(m_candidates: np.ndarray, other: np.ndarray, ref_sl: np.ndarray, max_strain_pct: float):
+    """Best correspondence (vector order, sign) of candidate superlattices to ``ref_sl``: (M, strain) or None."""
+    ms = np.concatenate([v @ m_candidates for v in _VARIANTS])
+    frames = ms @ _frame(other)
+    strains = _strains_pct(frames, _frame(ref_sl))
+    best = int(np.argmin(strains))
+    if strains[best] > max_strain_pct + 1e-6:
+        return None
+    return ms[best].copy(), float(strains[best])
+
+
+def match_lattices(
+    reference: np.ndarray,
+    others: list[np.ndarray],
+    *,
+    max_strain_pct: float,
+    max_area_A2: float,
+    max_matches: int = MAX_MATCHES,
+) -> list[LatticeMatch]:
+    """Coincident superlattices of ``reference`` (2x3 vectors) and every lattice in ``others``.
+
+    Sorted by area then strain; at most ``max_matches``.
+    """
+    tol = max_strain_pct / 100.0
+    ref_basis = reference
+    m_ref_all, p_ref = _sublattices(ref_basis, max_area_A2)
+    other_subs = [_sublattices(o, max_area_A2 * (1 + 2.5 * tol)) for o in others]
+    matches: list[LatticeMatch] = []
+    seen: set[tuple] = set()
+    for k in range(len(m_ref_all)):
+        area = p_ref[k, 3]
+        candidates = []
+        for m_o_all, p_o in other_subs:  # only superlattices of nearly the same area can match
+            lo, hi = np.searchsorted(p_o[:, 3], [area * (1 - 2.5 * tol), area * (1 + 2.5 * tol)])
+            ok = lo + np.nonzero(_compatible(p_o[lo:hi], p_ref[k:k + 1], tol)[:, 0])[0]
+            candidates.append(m_o_all[ok])
+        if any(len(c) == 0 for c in candidates):
+            continue
+        m_ref = m_ref_all[k]
+        if np.linalg.det(m_ref) < 0:
+            m_ref = m_ref * np.array([[1], [-1]])
+        ref_sl = m_ref @ ref_basis
+        supercells, strains = [m_ref], [0.0]
+        for cand, other in zip(candidates, others):
+            best = _pair(cand, other, ref_sl, max_strain_pct)
+            if best is None:
+                break
+            supercells.append(best[0])
+            strains.append(best[1])
+        else:
+            key = (round(p_ref[k, 3], 3), round(p_ref[k, 0], 3), round(p_ref[k, 1], 3), round(p_ref[k, 2], 3),
+                   tuple(round(s, 3) for s in strains))
+            if key in seen:
+                continue
+            seen.add(key)
+            matches.append(LatticeMatch(tuple(supercells), tuple(strains), float(p_ref[k, 3])))
+            if len(matches) >= max_matches:
+                break
+    return sorted(matches, key=lambda m: (round(m.area_A2, 3), round(m.max_strain_pct, 4)))
+
+
+def best_strain_pct(reference: np.ndarray, other: np.ndarray, max_area_A2: float) -> float | None:
+    """Smallest strain of any coincidence up to ``max_area_A2`` with loose (25 %) tolerances."""
+    matches = match_lattices(reference, [other], max_strain_pct=25.0, max_area_A2=max_area_A2)
+    return min((m.max_strain_pct for m in matches), default=None)

@@ -1,0 +1,257 @@
+"""Crystallographic definitions of the bulk phase library (the source of ``data/*.cif``).
+
+Each :class:`PhaseDefinition` holds what a paper reports: space group, lattice parameters and
+Wyckoff positions (with occupancies for disordered sites), plus the provenance and how the
+structure was made ordered. ``python -m interfaceflow.structures.generate`` turns these into the
+ordered CIF files under ``interfaceflow/structures/data/`` that :mod:`interfaceflow.structures.library`
+loads at run time, so no ordering or relaxation happens when a user asks for a phase.
+
+Coordinates marked ``coordinates="model"`` are not the refined values of the cited paper (they
+were not available offline): they are a prototype of the same structure type at the cited
+lattice parameters, relaxed at fixed cell with SevenNet-0 when ``relax_fixed_cell`` is True.
+The ``notes`` field says exactly what was done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Role = Literal["electrode", "electrolyte", "coating", "product"]
+
+
+@dataclass(frozen=True)
+class PhaseDefinition:
+    """One bulk phase: Wyckoff-level crystal data plus provenance."""
+
+    name: str
+    formula: str
+    role: Role
+    spacegroup: str
+    lattice_abc_A: tuple[float, float, float]
+    lattice_angles_deg: tuple[float, float, float]
+    species: tuple  # per Wyckoff site: element or {element: occupancy}
+    coords: tuple  # per Wyckoff site: fractional (x, y, z)
+    source: str  # the publication the lattice (and, unless coordinates="model", positions) come from
+    doi: str | None = None
+    database_id: str | None = None  # ICSD / Materials Project id of the same phase, where known
+    ordering_method: str = "ordered as published"
+    bulk_modulus_GPa: float = 50.0  # rough experimental or computed estimate; picks the strained side
+    aliases: tuple[str, ...] = ()
+    coordinates: Literal["published", "model"] = "published"
+    relax_fixed_cell: bool = False
+    supercell: tuple[int, int, int] = (1, 1, 1)  # cell in which disordered sites are ordered
+    oxidation_states: dict[str, float] = field(default_factory=dict)
+    notes: str = ""
+
+
+_CUBIC = (90.0, 90.0, 90.0)
+_HEX = (90.0, 90.0, 120.0)
+
+PHASES: tuple[PhaseDefinition, ...] = (
+    # ---------------------------------------------------------------- electrodes
+    PhaseDefinition(
+        name="Li", formula="Li", role="electrode", spacegroup="Im-3m",
+        lattice_abc_A=(3.51, 3.51, 3.51), lattice_angles_deg=_CUBIC,
+        species=("Li",), coords=((0, 0, 0),),
+        source="bcc Li at room temperature, a = 3.51 A (e.g. Berliner et al., Phys. Rev. B 1989)",
+        database_id="mp-135", bulk_modulus_GPa=11.0, aliases=("lithium", "Li-metal"),
+        oxidation_states={"Li": 0},
+    ),
+    PhaseDefinition(
+        name="In", formula="In", role="electrode", spacegroup="I4/mmm",
+        lattice_abc_A=(3.2523, 3.2523, 4.9461), lattice_angles_deg=_CUBIC,
+        species=("In",), coords=((0, 0, 0),),
+        source="tetragonal indium, a = 3.2523 A, c = 4.9461 A (Smith & Schneider, J. Less-Common Met. 1964)",
+        database_id="mp-85", bulk_modulus_GPa=41.0, aliases=("indium",),
+        oxidation_states={"In": 0},
+    ),
+    PhaseDefinition(
+        name="LiIn", formula="LiIn", role="electrode", spacegroup="F-43m",
+        lattice_abc_A=(6.78, 6.78, 6.78), lattice_angles_deg=_CUBIC,
+        species=("Li", "Li", "In", "In"),
+        coords=((0, 0, 0), (0.25, 0.25, 0.25), (0.5, 0.5, 0.5), (0.75, 0.75, 0.75)),
+        source="NaTl-type LiIn (Fd-3m), a = 6.78 A (Zintl & Brauer 1933); written in the F-43m subgroup",
+        bulk_modulus_GPa=35.0, aliases=("Li-In",),
+        oxidation_states={"Li": 0, "In": 0},
+        notes="Fd-3m NaTl type expressed with F-43m Wyckoff sites 4a+4c (Li) and 4b+4d (In).",
+    ),
+    PhaseDefinition(
+        name="LiCoO2", formula="LiCoO2", role="electrode", spacegroup="R-3m",
+        lattice_abc_A=(2.8156, 2.8156, 14.0542), lattice_angles_deg=_HEX,
+        species=("Co", "Li", "O"), coords=((0, 0, 0), (0, 0, 0.5), (0, 0, 0.2604)),
+        source="Akimoto, Gotoh & Oosawa, J. Solid State Chem. 141, 298 (1998)",
+        database_id="mp-22526", bulk_modulus_GPa=150.0, aliases=("LCO",),
+        oxidation_states={"Li": 1, "Co": 3, "O": -2},
+    ),
+    PhaseDefinition(
+        name="LiNiO2", formula="LiNiO2", role="electrode", spacegroup="R-3m",
+        lattice_abc_A=(2.878, 2.878, 14.19), lattice_angles_deg=_HEX,
+        species=("Ni", "Li", "O"), coords=((0, 0, 0), (0, 0, 0.5), (0, 0, 0.2584)),
+        source="layered alpha-NaFeO2-type LiNiO2 (Hirano et al., Solid State Ionics 78, 123 (1995))",
+        database_id="mp-25411", bulk_modulus_GPa=140.0, aliases=("lithium-nickelate",),
+        oxidation_states={"Li": 1, "Ni": 3, "O": -2},
+        notes="Ideal stoichiometric cell; the Li/Ni antisite disorder of real samples is ignored.",
+    ),
+    # ---------------------------------------------------------------- electrolytes
+    PhaseDefinition(
+        name="Li6PS5Cl", formula="Li6PS5Cl", role="electrolyte", spacegroup="F-43m",
+        lattice_abc_A=(9.856, 9.856, 9.856), lattice_angles_deg=_CUBIC,
+        species=("P", "S", "S", "Cl", "Li"),
+        coords=((0.5, 0.5, 0.5), (0.6199, 0.6199, 0.6199), (0.25, 0.25, 0.25), (0, 0, 0), (0.019, 0.25, 0.25)),
+        source="Deiseroth et al., Angew. Chem. Int. Ed. 47, 755 (2008)",
+        doi="10.1002/anie.200703900", database_id="mp-985591", bulk_modulus_GPa=29.0,
+        aliases=("LPSCl", "LPSC", "argyrodite"),
+        ordering_method=(
+            "ordered argyrodite: Cl on 4a, S2- on 4c (the Li-cage centre), Li on the 24g site between "
+            "the half-occupied 48h pairs; the experimental S/Cl 4a/4c site mixing is removed"
+        ),
+        oxidation_states={"Li": 1, "P": 5, "S": -2, "Cl": -1},
+    ),
+    PhaseDefinition(
+        name="beta-Li3PS4", formula="Li3PS4", role="electrolyte", spacegroup="Pnma",
+        lattice_abc_A=(12.819, 8.2195, 6.1236), lattice_angles_deg=_CUBIC,
+        # gamma-Li3PO4-type positions (Wang et al., JSSC 115, 313 (1995)), axes permuted Pmnb -> Pnma
+        species=("Li", "Li", "P", "S", "S", "S"),
+        coords=((0.1627, 0.5016, 0.3008), (0.4246, 0.75, 0.2045), (0.4115, 0.25, 0.3079),
+                (0.3418, 0.0441, 0.2054), (0.0503, 0.25, 0.2928), (0.0896, 0.75, 0.1223)),
+        source="lattice: Homma et al., Solid State Ionics 182, 53 (2011); positions: gamma-Li3PO4 type",
+        doi="10.1016/j.ssi.2010.10.001", database_id="mp-985583", bulk_modulus_GPa=23.0,
+        aliases=("Li3PS4", "LPS", "b-Li3PS4", "beta-LPS"),
+        coordinates="model", relax_fixed_cell=True,
+        ordering_method=(
+            "Li on the fully occupied 8d and the 4c site (Homma occupancy 0.7); the 4b site (occupancy 0.3) "
+            "left empty"
+        ),
+        oxidation_states={"Li": 1, "P": 5, "S": -2},
+        notes=(
+            "beta-Li3PS4 has the gamma-Li3PO4 (LISICON) framework with P, S1, S2 on 4c and S3 on 8d. The "
+            "refined Homma coordinates were not available offline: the gamma-Li3PO4 fractional "
+            "coordinates were placed in the Homma cell and relaxed at fixed cell with SevenNet-0."
+        ),
+    ),
+    PhaseDefinition(
+        name="Li10GeP2S12", formula="Li10GeP2S12", role="electrolyte", spacegroup="P4_2/nmc",
+        lattice_abc_A=(8.69407, 8.69407, 12.5994), lattice_angles_deg=_CUBIC,
+        species=({"Li": 11 / 16}, "Li", {"Li": 5 / 8}, {"Ge": 0.5, "P": 0.5}, "P", "S", "S", "S"),
+        coords=((0.7437, 0.7282, 0.8168), (0.0, 0.5, 0.0554), (0.7537, 0.7537, 0.0), (0.0, 0.5, 0.3093),
+                (0.0, 0.0, 0.5), (0.0, 0.8157, 0.5897), (0.0, 0.7009, 0.905), (0.0, 0.301, 0.2086)),
+        source="Kamaya et al., Nat. Mater. 10, 682 (2011) (structure as shipped in pymatgen's util/structures)",
+        doi="10.1038/nmat3066", database_id="mp-696138", bulk_modulus_GPa=30.0,
+        aliases=("LGPS",),
+        ordering_method=(
+            "occupancies rounded to Li10GeP2S12 (16h 11/16, 8f 5/8, 4d Ge/P 1/2); lowest Ewald energy "
+            "ordering from pymatgen OrderDisorderedStructureTransformation"
+        ),
+        oxidation_states={"Li": 1, "Ge": 4, "P": 5, "S": -2},
+    ),
+    PhaseDefinition(
+        name="LLZO", formula="Li7La3Zr2O12", role="electrolyte", spacegroup="Ia-3d",
+        lattice_abc_A=(12.97, 12.97, 12.97), lattice_angles_deg=_CUBIC,
+        species=("La", "Zr", "O", {"Li": 1 / 3}, "Li"),
+        coords=((0.125, 0.0, 0.25), (0.0, 0.0, 0.0), (-0.0306, 0.0551, 0.1497), (0.375, 0.0, 0.25),
+                (0.125, 0.68, 0.57)),
+        source="cubic garnet Li7La3Zr2O12, a = 12.97 A: Awaka et al., Chem. Lett. 40, 60 (2011)",
+        doi="10.1246/cl.2011.60", database_id="mp-942733", bulk_modulus_GPa=105.0,
+        aliases=("Li7La3Zr2O12", "garnet", "c-LLZO"),
+        coordinates="model", relax_fixed_cell=True,
+        ordering_method=(
+            "conventional cell: Li fills all 48g octahedral sites and 8 of the 24d tetrahedral sites "
+            "(the tetragonal-LLZO site counts), the 8 chosen by lowest Ewald energy"
+        ),
+        oxidation_states={"Li": 1, "La": 3, "Zr": 4, "O": -2},
+        notes=(
+            "La 24c, Zr 16a, O 96h from the garnet prototype; Li on 24d (tetrahedral) and the 48g "
+            "octahedral site, then relaxed at fixed cell with SevenNet-0."
+        ),
+    ),
+    PhaseDefinition(
+        name="Li3OCl", formula="Li3OCl", role="electrolyte", spacegroup="Pm-3m",
+        lattice_abc_A=(3.91, 3.91, 3.91), lattice_angles_deg=_CUBIC,
+        species=("O", "Cl", "Li"), coords=((0, 0, 0), (0.5, 0.5, 0.5), (0.5, 0, 0)),
+        source="antiperovskite Li3OCl: Zhao & Daemen, J. Am. Chem. Soc. 134, 15042 (2012)",
+        doi="10.1021/ja305709z", database_id="mp-985585", bulk_modulus_GPa=55.0,
+        aliases=("LOC", "antiperovskite"),
+        oxidation_states={"Li": 1, "O": -2, "Cl": -1},
+    ),
+    # ---------------------------------------------------------------- coatings
+    PhaseDefinition(
+        name="LiNbO3", formula="LiNbO3", role="coating", spacegroup="R3c",
+        lattice_abc_A=(5.148, 5.148, 13.863), lattice_angles_deg=_HEX,
+        species=("Nb", "Li", "O"), coords=((0, 0, 0), (0, 0, 0.2829), (0.0492, 0.3446, 0.0647)),
+        source="Abrahams, Reddy & Bernstein, J. Phys. Chem. Solids 27, 997 (1966)",
+        database_id="mp-3731", bulk_modulus_GPa=110.0, aliases=("lithium-niobate",),
+        oxidation_states={"Li": 1, "Nb": 5, "O": -2},
+    ),
+    PhaseDefinition(
+        name="Li3PO4", formula="Li3PO4", role="coating", spacegroup="Pnma",
+        lattice_abc_A=(10.4612, 6.1113, 4.9208), lattice_angles_deg=_CUBIC,
+        species=("Li", "Li", "P", "O", "O", "O"),
+        coords=((0.1627, 0.5016, 0.3008), (0.4246, 0.75, 0.2045), (0.4115, 0.25, 0.3079),
+                (0.3418, 0.0441, 0.2054), (0.0503, 0.25, 0.2928), (0.0896, 0.75, 0.1223)),
+        source="gamma-Li3PO4: Wang et al., J. Solid State Chem. 115, 313 (1995) (AMCSD 0013843), Pmnb -> Pnma",
+        database_id="mp-13725", bulk_modulus_GPa=70.0, aliases=("gamma-Li3PO4", "LPO"),
+        oxidation_states={"Li": 1, "P": 5, "O": -2},
+    ),
+    # ---------------------------------------------------------------- interphase products
+    PhaseDefinition(
+        name="Li2S", formula="Li2S", role="product", spacegroup="Fm-3m",
+        lattice_abc_A=(5.708, 5.708, 5.708), lattice_angles_deg=_CUBIC,
+        species=("S", "Li"), coords=((0, 0, 0), (0.25, 0.25, 0.25)),
+        source="antifluorite Li2S, a = 5.708 A", database_id="mp-1153", bulk_modulus_GPa=41.0,
+        oxidation_states={"Li": 1, "S": -2},
+    ),
+    PhaseDefinition(
+        name="Li2O", formula="Li2O", role="product", spacegroup="Fm-3m",
+        lattice_abc_A=(4.6114, 4.6114, 4.6114), lattice_angles_deg=_CUBIC,
+        species=("O", "Li"), coords=((0, 0, 0), (0.25, 0.25, 0.25)),
+        source="antifluorite Li2O, a = 4.611 A", database_id="mp-1960", bulk_modulus_GPa=82.0,
+        oxidation_states={"Li": 1, "O": -2},
+    ),
+    PhaseDefinition(
+        name="LiF", formula="LiF", role="product", spacegroup="Fm-3m",
+        lattice_abc_A=(4.0263, 4.0263, 4.0263), lattice_angles_deg=_CUBIC,
+        species=("Li", "F"), coords=((0, 0, 0), (0.5, 0.5, 0.5)),
+        source="rock-salt LiF, a = 4.026 A", database_id="mp-1138", bulk_modulus_GPa=67.0,
+        oxidation_states={"Li": 1, "F": -1},
+    ),
+    PhaseDefinition(
+        name="LiCl", formula="LiCl", role="product", spacegroup="Fm-3m",
+        lattice_abc_A=(5.1295, 5.1295, 5.1295), lattice_angles_deg=_CUBIC,
+        species=("Li", "Cl"), coords=((0, 0, 0), (0.5, 0.5, 0.5)),
+        source="rock-salt LiCl, a = 5.130 A", database_id="mp-22905", bulk_modulus_GPa=32.0,
+        oxidation_states={"Li": 1, "Cl": -1},
+    ),
+    PhaseDefinition(
+        name="Li3N", formula="Li3N", role="product", spacegroup="P6/mmm",
+        lattice_abc_A=(3.648, 3.648, 3.875), lattice_angles_deg=_HEX,
+        species=("N", "Li", "Li"), coords=((0, 0, 0), (0, 0, 0.5), (1 / 3, 2 / 3, 0)),
+        source="alpha-Li3N: Rabenau & Schulz, J. Less-Common Met. 50, 155 (1976)",
+        database_id="mp-2251", bulk_modulus_GPa=60.0,
+        oxidation_states={"Li": 1, "N": -3},
+    ),
+    PhaseDefinition(
+        name="Li3P", formula="Li3P", role="product", spacegroup="P6_3/mmc",
+        lattice_abc_A=(4.2695, 4.2695, 7.589), lattice_angles_deg=_HEX,
+        species=("P", "Li", "Li"), coords=((1 / 3, 2 / 3, 0.25), (0, 0, 0.25), (1 / 3, 2 / 3, 0.5827)),
+        source="Na3As-type Li3P: Dong & DiSalvo, Acta Cryst. E 63, i97 (2007)",
+        database_id="mp-736", bulk_modulus_GPa=40.0,
+        oxidation_states={"Li": 1, "P": -3},
+    ),
+    PhaseDefinition(
+        name="Ge", formula="Ge", role="product", spacegroup="F-43m",
+        lattice_abc_A=(5.6575, 5.6575, 5.6575), lattice_angles_deg=_CUBIC,
+        species=("Ge", "Ge"), coords=((0, 0, 0), (0.25, 0.25, 0.25)),
+        source="diamond-type Ge, a = 5.6575 A; written in the F-43m subgroup (4a + 4c)",
+        database_id="mp-32", bulk_modulus_GPa=75.0, aliases=("germanium",),
+        oxidation_states={"Ge": 0},
+    ),
+    PhaseDefinition(
+        name="P-black", formula="P", role="product", spacegroup="Cmce",
+        lattice_abc_A=(3.3136, 10.478, 4.3763), lattice_angles_deg=_CUBIC,
+        species=("P",), coords=((0, 0.10168, 0.08056),),
+        source="black phosphorus: Brown & Rundqvist, Acta Cryst. 19, 684 (1965)",
+        database_id="mp-157", bulk_modulus_GPa=36.0, aliases=("P", "black-P", "phosphorus"),
+        oxidation_states={"P": 0},
+    ),
+)

@@ -1,0 +1,149 @@
+"""The bulk phase library and load_structure: chemistry checks, aliases, files, ordering, errors."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+
+import numpy as np
+import pytest
+from pymatgen.core import Lattice, Structure
+
+from interfaceflow.errors import StructureError
+from interfaceflow.structures import get_phase, list_phases, load_structure, order_structure
+from interfaceflow.structures.prototypes import PHASES
+from interfaceflow.structures.validation import check_bulk, ligand_counts
+
+REQUIRED = {"Li", "Li6PS5Cl", "beta-Li3PS4", "Li10GeP2S12", "LLZO", "LiCoO2", "LiNbO3", "Li2S", "Li3P", "LiCl"}
+
+
+def test_library_holds_the_phases_the_tests_and_demo_need():
+    names = {p.name for p in list_phases()}
+    assert REQUIRED <= names
+    assert len(names) == len(PHASES)
+
+
+@pytest.mark.parametrize("phase", list_phases(), ids=lambda p: p.name)
+def test_every_phase_is_ordered_neutral_and_chemically_sane(phase):
+    s = phase.structure
+    assert s.is_ordered
+    checks = check_bulk(s, phase.formula, phase.oxidation_states)  # raises on any failure
+    assert checks["net_charge"] == 0
+    assert checks["min_distance_A"] > 1.5
+    assert phase.source and phase.ordering_method
+    # the stored cell keeps the library's lattice parameters (model relaxations were at fixed cell)
+    conventional_volume = Lattice.from_parameters(*phase.lattice_abc_A, *phase.lattice_angles_deg).volume
+    ratio = s.volume / conventional_volume
+    assert abs(ratio - round(ratio)) < 1e-3 or abs(1 / ratio - round(1 / ratio)) < 1e-3
+
+
+@pytest.mark.parametrize(("name", "center", "ligand"), [
+    ("Li6PS5Cl", "P", "S"), ("beta-Li3PS4", "P", "S"), ("Li10GeP2S12", "P", "S"),
+    ("Li10GeP2S12", "Ge", "S"), ("Li3PO4", "P", "O"),
+])
+def test_polyanions_are_tetrahedra_with_sensible_bonds(name, center, ligand):
+    s = get_phase(name).structure
+    assert np.all(ligand_counts(s, center, ligand, 2.5) == 4)
+    bonds = [n.nn_distance for site in s if site.specie.symbol == center
+             for n in s.get_neighbors(site, 2.5) if n.specie.symbol == ligand]
+    expected = {"S": 2.05, "O": 1.54}[ligand] + (0.17 if center == "Ge" else 0.0)
+    assert abs(np.mean(bonds) - expected) < 0.1
+
+
+@pytest.mark.parametrize(("alias", "name"), [
+    ("LPSCl", "Li6PS5Cl"), ("lpscl", "Li6PS5Cl"), ("LGPS", "Li10GeP2S12"), ("LLZO", "LLZO"),
+    ("Li7La3Zr2O12", "LLZO"), ("Li3PS4", "beta-Li3PS4"), ("li", "Li"), ("lco", "LiCoO2"),
+])
+def test_names_and_aliases_are_case_insensitive(alias, name):
+    assert get_phase(alias).name == name
+    assert load_structure(alias).composition == get_phase(name).structure.composition
+
+
+def test_get_phase_returns_an_independent_copy():
+    a = get_phase("Li")
+    a.structure.translate_sites([0], [0.1, 0, 0])
+    assert np.allclose(get_phase("Li").structure[0].frac_coords, [0, 0, 0])
+
+
+def test_unknown_name_lists_close_names_on_one_line():
+    with pytest.raises(StructureError) as err:
+        get_phase("Li6PSCl")
+    msg = str(err.value)
+    assert "Li6PS5Cl" in msg and "\n" not in msg
+
+
+def test_provenance_table_covers_every_phase():
+    table = json.loads((files("interfaceflow.structures") / "data" / "provenance.json").read_text())
+    for phase in list_phases():
+        row = table[phase.name]
+        assert row["n_atoms"] == len(phase.structure)
+        assert row["source"] == phase.source
+
+
+@pytest.mark.parametrize("fmt", ["cif", "poscar", "extxyz"])
+def test_load_structure_reads_files(tmp_path, fmt):
+    import ase.io
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    s = get_phase("Li3P").structure
+    path = tmp_path / {"cif": "x.cif", "poscar": "POSCAR", "extxyz": "x.extxyz"}[fmt]
+    if fmt == "extxyz":
+        ase.io.write(path, AseAtomsAdaptor.get_atoms(s), format="extxyz")
+    else:
+        s.to(filename=str(path))
+    loaded = load_structure(path)
+    assert loaded.composition == s.composition
+    assert np.allclose(loaded.lattice.abc, s.lattice.abc, atol=1e-4)
+    assert load_structure(str(path)).composition == s.composition
+
+
+def test_load_structure_accepts_pymatgen_and_ase_objects():
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    s = get_phase("LiCl").structure
+    assert load_structure(s) == s and load_structure(s) is not s
+    assert load_structure(AseAtomsAdaptor.get_atoms(s)).composition == s.composition
+
+
+def test_unparsable_file_gives_one_line_error(tmp_path):
+    bad = tmp_path / "garbage.cif"
+    bad.write_text("this is not a crystal\n")
+    with pytest.raises(StructureError) as err:
+        load_structure(bad)
+    assert "garbage.cif" in str(err.value) and "\n" not in str(err.value)
+    with pytest.raises(StructureError, match="does not exist"):
+        load_structure(tmp_path / "missing.cif")
+
+
+def _half_mixed_rocksalt() -> Structure:
+    """Rock salt with Li/Na 50:50 on the cation site (4 sites in the conventional cell)."""
+    return Structure.from_spacegroup("Fm-3m", Lattice.cubic(4.8), [{"Li": 0.5, "Na": 0.5}, "Cl"],
+                                     [[0, 0, 0], [0.5, 0.5, 0.5]])
+
+
+def test_partial_occupancy_is_ordered_deterministically_by_ewald_energy():
+    from pymatgen.analysis.ewald import EwaldSummation
+
+    disordered = _half_mixed_rocksalt()
+    first, second = load_structure(disordered), load_structure(disordered.copy())
+    assert first.is_ordered and first == second
+    assert first.composition["Li"] == first.composition["Na"] == 2
+    # no other Li/Na arrangement of the cell has a lower Ewald energy
+    ordered_oxi = first.copy()
+    ordered_oxi.add_oxidation_state_by_element({"Li": 1, "Na": 1, "Cl": -1})
+    best = EwaldSummation(ordered_oxi).total_energy
+    cations = [i for i, s in enumerate(ordered_oxi) if s.specie.symbol in ("Li", "Na")]
+    from itertools import combinations
+
+    for li_sites in combinations(cations, 2):
+        trial = ordered_oxi.copy()
+        for i in cations:
+            trial.replace(i, "Li+" if i in li_sites else "Na+")
+        assert EwaldSummation(trial).total_energy >= best - 1e-6
+
+
+def test_partial_occupancy_without_a_small_ordering_fails_with_advice():
+    odd = Structure(Lattice.cubic(4.0), [{"Li": 0.137, "Na": 0.863}, "Cl"], [[0, 0, 0], [0.5, 0.5, 0.5]])
+    with pytest.raises(StructureError) as err:
+        order_structure(odd)
+    assert "order it yourself" in str(err.value) and "\n" not in str(err.value)
