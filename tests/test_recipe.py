@@ -66,3 +66,32 @@ def test_invalid_yaml_names_the_line(tmp_path):
     bad.write_text("name: x\nmd: {steps: [1,\n")
     with pytest.raises(RecipeError, match="not valid YAML at line"):
         load_recipe(bad)
+
+
+def test_temperatures_need_two_positive_values():
+    with pytest.raises(RecipeError, match="temperatures_K"):
+        validate_recipe({**MINIMAL, "temperatures_K": [600]})
+    with pytest.raises(RecipeError, match="temperatures_K.1"):
+        validate_recipe({**MINIMAL, "temperatures_K": [600, -1]})
+
+
+def test_arrhenius_recipe_fans_out_one_md_per_temperature():
+    from interfaceflow.workflows.interface import study_flow
+    from interfaceflow.workflows.md import InterfaceMDMaker
+
+    recipe = load_recipe("li6ps5cl_arrhenius")
+    assert recipe.electrode is None and recipe.temperatures_K == [600, 800, 1000]
+    flow = study_flow(recipe)
+    md_jobs = [job for job in _all_jobs(flow) if isinstance(getattr(job, "maker", None), InterfaceMDMaker)]
+    assert sorted(j.maker.settings["temperature_K"] for j in md_jobs) == [600, 700, 800, 1000]
+    assert any(job.name.endswith("fit") for job in _all_jobs(flow))
+
+
+def _all_jobs(flow):
+    from jobflow import Flow
+
+    for item in flow.jobs:
+        if isinstance(item, Flow):
+            yield from _all_jobs(item)
+        else:
+            yield item

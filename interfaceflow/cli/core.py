@@ -118,6 +118,29 @@ def show(
     _print_study(study)
 
 
+@app.command()
+def compare(
+    study_a: Annotated[str, typer.Argument(help="Reference study id (e.g. the uncoated interface).")],
+    study_b: Annotated[str, typer.Argument(help="Study to compare (e.g. the coated interface).")],
+    store: StoreDir = None,
+    store_config: StoreConfig = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+) -> None:
+    """Compare the space-charge profiles of two studies; the comparison is stored too."""
+    from interfaceflow.store import get_job_store
+    from interfaceflow.workflows.compare import compare_studies
+
+    comparison = compare_studies(study_a, study_b, store=get_job_store(store, store_config))
+    if json_output:
+        typer.echo(json.dumps(comparison, indent=2, default=str))
+        return
+    console.print(f"[bold]{comparison['name_a']}[/] ({comparison['study_a'][:8]}) vs "
+                  f"[bold]{comparison['name_b']}[/] ({comparison['study_b'][:8]})")
+    for key, value in comparison.items():
+        if key not in ("study_a", "study_b", "name_a", "name_b"):
+            console.print(f"  {key}: {_short(value)}")
+
+
 def _print_study(study) -> None:
     prov = study.provenance
     console.print(f"[bold]{study.name}[/]: {study.electrode} | "

@@ -25,10 +25,17 @@ class InterfaceBuildDocument(BaseModel):
     report: dict[str, Any] = Field(description="Strain, area, terminations, distances, charge, fingerprint.")
 
 
-def run_build(electrode: str, electrolyte: str, coating: str | None, max_atoms: int,
+def run_build(electrode: str | None, electrolyte: str, coating: str | None, max_atoms: int,
               build: dict[str, Any]) -> InterfaceBuildDocument:
-    """Build the interface (pure function, no jobflow) and describe it as a document."""
+    """Build the interface (pure function, no jobflow) and describe it as a document.
+
+    Without an electrode, the electrolyte's bulk supercell closest to ``max_atoms`` (not above it)
+    is built instead, all atoms labelled ``electrolyte``.
+    """
     from interfaceflow.structures import build_interface
+
+    if electrode is None:
+        return run_bulk_build(electrolyte, max_atoms)
 
     built = build_interface(electrode, electrolyte, coating=coating, max_atoms=max_atoms, **build)
     regions = [str(r) for r in built.atoms.arrays["region"]]
@@ -40,6 +47,49 @@ def run_build(electrode: str, electrolyte: str, coating: str | None, max_atoms: 
         interface_z_A=[float(z) for z in built.interface_z_A],
         n_atoms=len(built.atoms),
         report=built.report.model_dump(mode="json"),
+    )
+
+
+def bulk_supercell(structure: Structure, max_atoms: int) -> Structure:
+    """The most compact diagonal supercell of ``structure`` with at most ``max_atoms`` atoms."""
+    from itertools import product
+
+    from interfaceflow.errors import StructureError
+
+    n = len(structure)
+    if n > max_atoms:
+        raise StructureError(
+            f"the bulk cell has {n} atoms, more than max_atoms={max_atoms}; raise max_atoms to {n}"
+        )
+    lengths = structure.lattice.abc
+    best = None
+    for scale in product(range(1, 7), repeat=3):
+        atoms = n * scale[0] * scale[1] * scale[2]
+        if atoms > max_atoms:
+            continue
+        sides = [s * length for s, length in zip(scale, lengths)]
+        key = (-atoms, max(sides) / min(sides))  # most atoms, then the most isotropic
+        if best is None or key < best[0]:
+            best = (key, scale)
+    return structure * best[1]
+
+
+def run_bulk_build(electrolyte: str, max_atoms: int) -> InterfaceBuildDocument:
+    """A bulk supercell of ``electrolyte`` as a build document (no interfaces)."""
+    from interfaceflow.provenance import package_versions
+    from interfaceflow.structures import load_structure
+
+    structure = bulk_supercell(load_structure(electrolyte), max_atoms)
+    regions = ["electrolyte"] * len(structure)
+    structure.add_site_property("region", regions)
+    return InterfaceBuildDocument(
+        structure=structure,
+        regions=regions,
+        interface_z_A=[],
+        n_atoms=len(structure),
+        report={"geometry": "bulk", "electrolyte": electrolyte,
+                "formula": structure.composition.formula, "n_atoms": len(structure),
+                "cell_lengths_A": list(structure.lattice.abc), "versions": package_versions()},
     )
 
 
@@ -59,6 +109,6 @@ class BuildInterfaceMaker(Maker):
     max_atoms: int = 300
 
     @interfaceflow_job
-    def make(self, electrode: str, electrolyte: str, coating: str | None = None) -> InterfaceBuildDocument:
-        """Build the interface from library names or structure files."""
+    def make(self, electrode: str | None, electrolyte: str, coating: str | None = None) -> InterfaceBuildDocument:
+        """Build the interface (or the bulk electrolyte when ``electrode`` is None)."""
         return run_build(electrode, electrolyte, coating, self.max_atoms, self.build)

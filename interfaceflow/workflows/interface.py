@@ -56,6 +56,15 @@ def study_flow(recipe: Recipe) -> Flow:
         regions=build_job.output.regions,
     )
     analysis_jobs = {}
+    if recipe.temperatures_K:
+        from interfaceflow.workflows.transport import ArrheniusMaker
+
+        arrhenius = ArrheniusMaker.from_recipe(recipe, recipe.temperatures_K).make(
+            relax_job.output.structure,
+            interface_z_A=build_job.output.interface_z_A,
+            regions=build_job.output.regions,
+        )
+        analysis_jobs["arrhenius"] = arrhenius
     for name in recipe.analyses:
         maker = analysis_maker(name, recipe)
         if name == "profiles":
@@ -84,7 +93,7 @@ def preflight(recipe: Recipe) -> None:
     from interfaceflow.structures import load_structure
 
     handle = get_calculator(**recipe.calculator.model_dump())
-    sides = [recipe.electrode, recipe.electrolyte] + ([recipe.coating] if recipe.coating else [])
+    sides = [side for side in (recipe.electrode, recipe.electrolyte, recipe.coating) if side]
     elements = {str(el) for side in sides for el in load_structure(side).composition.elements}
     handle.check_elements(elements)
 

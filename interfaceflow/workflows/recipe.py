@@ -9,7 +9,7 @@ one-line :class:`~interfaceflow.errors.RecipeError` that names the key path and 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -50,10 +50,14 @@ class BuildSpec(_Section):
 
 
 class Recipe(_Section):
-    """One interface study: electrode | [coating |] electrolyte, calculator, relax, MD, analyses."""
+    """One study: electrode | [coating |] electrolyte (or a bulk electrolyte when ``electrode`` is
+    null), calculator, relax, MD, analyses, and optionally an Arrhenius temperature series."""
 
     name: str = Field(min_length=1)
-    electrode: str = Field(min_length=1, description="Library phase name or structure file.")
+    electrode: str | None = Field(
+        min_length=1,
+        description="Library phase name or structure file; null for a bulk-electrolyte study.",
+    )
     electrolyte: str = Field(min_length=1, description="Library phase name or structure file.")
     coating: str | None = None
     calculator: CalculatorSpec = Field(default_factory=CalculatorSpec)
@@ -62,6 +66,14 @@ class Recipe(_Section):
     relax: RelaxSettings = Field(default_factory=RelaxSettings)
     md: MDSettings = Field(default_factory=MDSettings)
     analyses: list[AnalysisName] = Field(default_factory=lambda: ["products", "diffusion", "profiles"])
+    temperatures_K: list[Annotated[float, Field(gt=0)]] | None = Field(
+        default=None,
+        min_length=2,
+        description=(
+            "Two or more temperatures: the study also fans out one MD per temperature, analyses "
+            "Li diffusion in each, and fits the Arrhenius activation energy and sigma(300 K)."
+        ),
+    )
     analysis_settings: dict[AnalysisName, dict[str, Any]] = Field(
         default_factory=dict, description="Keyword overrides per analysis, e.g. {diffusion: {species: Li}}."
     )

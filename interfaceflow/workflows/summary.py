@@ -24,7 +24,7 @@ class InterfaceStudyDocument(BaseModel):
     doc_type: Literal["interface_study"] = STUDY_DOC_TYPE
     study_id: str = Field(description="Identifier of the study (the uuid of its jobflow Flow).")
     name: str
-    electrode: str
+    electrode: str | None = Field(description="None for a bulk-electrolyte study.")
     electrolyte: str
     coating: str | None = None
     calculator: str = Field(description="Calculator plugin name.")
@@ -65,7 +65,9 @@ def small_summary(output: Any, max_items: int = 24, depth: int = 3) -> Any:
     job's own document and the ``data`` store.
     """
     if isinstance(output, BaseModel):
-        output = output.model_dump(mode="json")
+        output = dict(output)
+    if hasattr(output, "as_dict"):  # structures and other MSONable objects stay in their own docs
+        return None
     if isinstance(output, dict):
         if depth == 0:
             return None
@@ -84,7 +86,9 @@ def small_summary(output: Any, max_items: int = 24, depth: int = 3) -> Any:
         return items if all(i is not None for i in items) else None
     if output is None or isinstance(output, (str, int, float, bool)):
         return output
-    return str(output)
+    if hasattr(output, "isoformat"):
+        return output.isoformat()
+    return str(output) if len(str(output)) <= 200 else None
 
 
 @interfaceflow_job
