@@ -12,12 +12,11 @@ def save_tiny_mace_model(path: Path, atomic_numbers: list[int], seed: int = 0) -
 
     This is the same file format as a MACE foundation ``.model`` download (a pickled module).
     """
-    from interfaceflow.plugins.torch_compat import allow_e3nn_constants
+    from interfaceflow.plugins.torch_compat import import_mace
 
-    allow_e3nn_constants()
+    modules = import_mace("mace.modules")
     import torch
     from e3nn import o3
-    from mace import modules
 
     torch.manual_seed(seed)
     model = modules.ScaleShiftMACE(

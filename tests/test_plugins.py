@@ -101,3 +101,16 @@ def test_external_plugin_is_listed_by_the_cli(external_plugin_site):
     assert listing.returncode == 0, listing.stderr
     assert "toy-lj" in listing.stdout and "0.2.0" in listing.stdout
     assert "toy-needs-missing" in listing.stdout and "pip install" in listing.stdout
+
+
+def test_importing_mace_does_not_switch_off_safe_loading(tiny_mace_model):
+    """mace-torch sets TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1 on import; the plugin must undo it."""
+    import subprocess
+    import sys
+
+    code = ("import os; from interfaceflow.plugins import get_calculator; "
+            f"get_calculator('mace', {str(tiny_mace_model)!r}, device='cpu', dtype='float64'); "
+            "print(os.environ.get('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', 'unset'))")
+    env = {k: v for k, v in os.environ.items() if k != "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "unset"

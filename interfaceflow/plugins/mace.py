@@ -18,10 +18,14 @@ from interfaceflow.errors import PluginError
 from interfaceflow.plugins.base import CalculatorPlugin, existing_file
 
 
-def _foundation_names() -> list[str]:
-    from mace.calculators.foundations_models import mace_mp_names
+def _foundations():
+    from interfaceflow.plugins.torch_compat import import_mace
 
-    return [n for n in mace_mp_names if n]
+    return import_mace("mace.calculators.foundations_models")
+
+
+def _foundation_names() -> list[str]:
+    return [n for n in _foundations().mace_mp_names if n]
 
 
 class MACEPlugin(CalculatorPlugin):
@@ -35,19 +39,14 @@ class MACEPlugin(CalculatorPlugin):
     def weights_path(self, model: str) -> Path | None:
         if Path(model).suffix == ".model" or "/" in model:
             return existing_file(model, self.name)
-        from interfaceflow.plugins.torch_compat import allow_e3nn_constants
-
-        allow_e3nn_constants()
         names = _foundation_names()
         if model not in names:
             raise PluginError(
                 f"unknown MACE model '{model}'; use a MACE-MP name ({', '.join(names)}) "
                 "or a path to a .model file"
             )
-        from mace.calculators.foundations_models import download_mace_mp_checkpoint
-
         try:
-            return Path(download_mace_mp_checkpoint(model))
+            return Path(_foundations().download_mace_mp_checkpoint(model))
         except Exception as exc:  # urllib raises several types when offline
             raise PluginError(
                 f"could not download MACE-MP '{model}' weights ({type(exc).__name__}); on a machine "
@@ -55,12 +54,11 @@ class MACEPlugin(CalculatorPlugin):
             ) from None
 
     def create(self, model: str, device: str, dtype: str, **kwargs: Any) -> Calculator:
-        from interfaceflow.plugins.torch_compat import load_pickled_model
+        from interfaceflow.plugins.torch_compat import import_mace, load_pickled_model
 
         network = load_pickled_model(self.weights_path(model), device)
-        from mace.calculators import MACECalculator
-
-        return MACECalculator(models=network, device=device, default_dtype=dtype, **kwargs)
+        calculators = import_mace("mace.calculators")
+        return calculators.MACECalculator(models=network, device=device, default_dtype=dtype, **kwargs)
 
     def supported_elements(self, calculator: Calculator) -> set[str] | None:
         return {chemical_symbols[int(z)] for z in calculator.z_table.zs}

@@ -11,10 +11,16 @@ Two kinds of files are affected:
   since that is how every MACE model is distributed), and always records the file's sha256 in the
   result provenance. Only load ``.model`` files from sources you trust (the MACE foundation-model
   releases, or files you trained yourself); set ``INTERFACEFLOW_TRUST_PICKLED_MODELS=false`` to refuse.
+* mace-torch sets ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1`` in ``os.environ`` when imported, which turns
+  off safe loading for every later ``torch.load`` in the process (SevenNet and CHGNet checkpoints
+  included). :func:`import_mace` imports it and restores the variable, so unsafe unpickling stays
+  confined to :func:`load_pickled_model`.
 """
 
 from __future__ import annotations
 
+import importlib
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,6 +34,23 @@ def allow_e3nn_constants() -> None:
     import torch
 
     torch.serialization.add_safe_globals([slice])
+
+
+_UNSAFE_LOAD_VARIABLE = "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD"
+
+
+def import_mace(module: str = "mace.calculators"):
+    """Import a mace-torch module without leaving torch's safe loading switched off."""
+    allow_e3nn_constants()
+    importlib.import_module("e3nn.o3")  # load e3nn's constants while safe loading is on
+    previous = os.environ.get(_UNSAFE_LOAD_VARIABLE)
+    try:
+        return importlib.import_module(module)
+    finally:
+        if previous is None:
+            os.environ.pop(_UNSAFE_LOAD_VARIABLE, None)
+        else:
+            os.environ[_UNSAFE_LOAD_VARIABLE] = previous
 
 
 def load_pickled_model(path: str | Path, device: str):
