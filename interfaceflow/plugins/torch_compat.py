@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,18 +40,25 @@ def allow_e3nn_constants() -> None:
 _UNSAFE_LOAD_VARIABLE = "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD"
 
 
+@contextmanager
+def _environment_unchanged(name: str):
+    """Restore environment variable ``name`` to its value on entry (or unset it) on exit."""
+    previous = os.environ.get(name)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
+
+
 def import_mace(module: str = "mace.calculators"):
     """Import a mace-torch module without leaving torch's safe loading switched off."""
     allow_e3nn_constants()
     importlib.import_module("e3nn.o3")  # load e3nn's constants while safe loading is on
-    previous = os.environ.get(_UNSAFE_LOAD_VARIABLE)
-    try:
+    with _environment_unchanged(_UNSAFE_LOAD_VARIABLE):
         return importlib.import_module(module)
-    finally:
-        if previous is None:
-            os.environ.pop(_UNSAFE_LOAD_VARIABLE, None)
-        else:
-            os.environ[_UNSAFE_LOAD_VARIABLE] = previous
 
 
 def load_pickled_model(path: str | Path, device: str):
@@ -63,4 +71,5 @@ def load_pickled_model(path: str | Path, device: str):
             "set it to true only if you trust this file's source"
         )
     allow_e3nn_constants()
-    return torch.load(str(path), map_location=device, weights_only=False)
+    with _environment_unchanged(_UNSAFE_LOAD_VARIABLE):  # unpickling may import mace
+        return torch.load(str(path), map_location=device, weights_only=False)
