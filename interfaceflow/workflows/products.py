@@ -1,0 +1,308 @@
+"""Interphase chemistry as jobflow jobs: products analysis of a trajectory, thermodynamic reference.
+
+:class:`ThermoReferenceMaker` relaxes the bulk phases of the chemical system with the MLIP and
+predicts the interface reaction and the electrolyte's stability window
+(:mod:`interfaceflow.analysis.thermo`). :class:`ProductsAnalysisMaker` speciates the trajectory,
+maps environments onto reference phases, measures the interphase growth
+(:func:`interfaceflow.analysis.products.analyze_products`) and, given the thermodynamic document,
+puts predicted and MD-observed products side by side. Both makers only prepare; the analysis
+functions do the work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from jobflow import Maker
+from pydantic import BaseModel, Field
+
+from interfaceflow.analysis.products import ProductsAnalysis, analyze_products, phase_library
+from interfaceflow.analysis.thermo import ThermoReference, relax_reference_phases, thermo_reference
+from interfaceflow.errors import AnalysisError
+from interfaceflow.provenance import package_versions
+from interfaceflow.workflows.base import interfaceflow_job
+
+#: Keys of ``ProductsAnalysisMaker.settings`` (passed to :func:`analyze_products`).
+PRODUCTS_SETTINGS = (
+    "cutoffs",
+    "bin_width_A",
+    "phase_stride",
+    "min_similarity",
+    "n_interfaces",
+    "fragments_per_formula_unit",
+    "characteristic",
+)
+
+
+# ------------------------------------------------------------------------------ documents
+class ProductComparisonRow(BaseModel):
+    """One product phase: predicted by thermodynamics and/or observed growing in the MD."""
+
+    phase: str
+    predicted_fraction: float | None = Field(None, description="Molar fraction among predicted products.")
+    observed_gain: float | None = Field(None, description="Gain of the phase fraction over the MD.")
+    predicted: bool
+    observed: bool
+
+
+def compare_products(predicted: dict[str, float], observed: dict[str, float]) -> list[ProductComparisonRow]:
+    """Rows of predicted (thermodynamics) and observed (MD) products, sorted by phase."""
+    return [
+        ProductComparisonRow(
+            phase=p,
+            predicted_fraction=predicted.get(p),
+            observed_gain=observed.get(p),
+            predicted=p in predicted,
+            observed=p in observed,
+        )
+        for p in sorted(set(predicted) | set(observed))
+    ]
+
+
+class ThermoReferenceDocument(BaseModel):
+    """Thermodynamic reference of an electrolyte|electrode pair from the MLIP's own energies."""
+
+    doc_type: Literal["thermo_reference"] = "thermo_reference"
+    chemsys: str
+    electrolyte: str
+    electrode: str
+    predicted_products: dict[str, float] = Field(description="Product formula → molar fraction.")
+    reaction: str = Field(description="Balanced reaction at the most reactive mixing ratio.")
+    mixing_ratio: float
+    reaction_energy_eV_per_atom: float
+    open_li_reaction_energy_eV_per_atom: float | None = Field(
+        None, description="Grand-potential reaction energy with a Li reservoir at μ_Li⁰ (per non-Li atom)."
+    )
+    window_lower_V: float | None = Field(None, description="Reduction limit, V vs Li/Li⁺.")
+    window_upper_V: float | None = Field(None, description="Oxidation limit, V vs Li/Li⁺.")
+    e_above_hull_eV_per_atom: float
+    window_stabilised: bool = Field(description="True when the electrolyte was lowered onto the hull first.")
+    reduction_products: list[str] = Field(default_factory=list)
+    oxidation_products: list[str] = Field(default_factory=list)
+    entries: list[dict[str, Any]] = Field(default_factory=list, description="name, formula, energy, e_above_hull.")
+    calculator: dict[str, Any] = Field(default_factory=dict)
+    package_versions: dict[str, str] = Field(default_factory=dict)
+
+    @classmethod
+    def from_reference(cls, ref: ThermoReference, electrolyte: str, electrode: str) -> ThermoReferenceDocument:
+        """Build the document from :func:`interfaceflow.analysis.thermo.thermo_reference`'s result."""
+        return cls(
+            chemsys=ref.chemsys,
+            electrolyte=electrolyte,
+            electrode=electrode,
+            predicted_products=ref.predicted_products(),
+            reaction=ref.reaction.reaction,
+            mixing_ratio=ref.reaction.mixing_ratio,
+            reaction_energy_eV_per_atom=ref.reaction.reaction_energy_eV_per_atom,
+            open_li_reaction_energy_eV_per_atom=ref.reaction.open_li_energy_eV_per_atom,
+            window_lower_V=ref.window.lower_V,
+            window_upper_V=ref.window.upper_V,
+            e_above_hull_eV_per_atom=ref.window.e_above_hull_eV_per_atom,
+            window_stabilised=ref.window.stabilised,
+            reduction_products=ref.window.reduction_products,
+            oxidation_products=ref.window.oxidation_products,
+            entries=ref.entries,
+            calculator=ref.calculator,
+            package_versions=package_versions(),
+        )
+
+
+class ProductsAnalysisDocument(BaseModel):
+    """Interphase chemistry of one trajectory: summaries at top level, per-frame series in ``arrays``."""
+
+    doc_type: Literal["products_analysis"] = "products_analysis"
+    trajectory_path: str
+    n_frames: int
+    n_atoms: int
+    interface_z_A: float
+    final_fragment_counts: dict[str, int]
+    growing_products: dict[str, float] = Field(description="Phase → fraction gain over the MD.")
+    amorphous_products: dict[str, float] = Field(
+        default_factory=dict, description="Li binary → gain of isolated anions not in a crystal environment."
+    )
+    phase_confidence: dict[str, float | None] = Field(default_factory=dict)
+    final_thickness_A: float
+    growth_law: str | None = None
+    growth_rate: float | None = None
+    growth_rate_unit: str | None = None
+    characteristic_fragment: str | None = None
+    consumption_fu_per_nm2_per_ps: float | None = None
+    classification: Literal["passivating", "MIEC", "none"]
+    classification_reason: str
+    predicted_vs_observed: list[ProductComparisonRow] = Field(default_factory=list)
+    cutoffs_A: dict[str, float] = Field(default_factory=dict)
+    plot_paths: list[str] = Field(default_factory=list)
+    package_versions: dict[str, str] = Field(default_factory=dict)
+    arrays: dict[str, Any] = Field(
+        default_factory=dict,
+        description=(
+            "times_fs, fragment_counts, li_per_fragment, state_counts, phase_fractions, "
+            "interphase_thickness_A, z_centers_A, fragment_depth_last_frame (routed to the data store)"
+        ),
+    )
+
+    @classmethod
+    def from_analysis(
+        cls, result: ProductsAnalysis, trajectory_path: str, predicted: dict[str, float] | None = None
+    ) -> ProductsAnalysisDocument:
+        """Build the document from :func:`analyze_products`' result (and predicted products)."""
+        out = result.to_json_dict()
+        array_keys = (
+            "times_fs", "fragment_counts", "li_per_fragment", "state_counts", "phase_fractions",
+            "interphase_thickness_A", "z_centers_A", "fragment_depth_last_frame", "growth_fits",
+        )
+        sp = result.speciation
+        return cls(
+            trajectory_path=str(trajectory_path),
+            n_frames=sp.n_frames,
+            n_atoms=len(sp.numbers),
+            interface_z_A=sp.interface_z_A,
+            final_fragment_counts={k: v[-1] for k, v in out["fragment_counts"].items() if v[-1]},
+            growing_products=out["growing_products"],
+            amorphous_products=out["amorphous_products"],
+            phase_confidence=out["phase_confidence"],
+            final_thickness_A=float(result.thickness_A[-1]),
+            growth_law=out["growth_law"],
+            growth_rate=out["growth_rate"],
+            growth_rate_unit=out["growth_rate_unit"],
+            characteristic_fragment=out["characteristic_fragment"],
+            consumption_fu_per_nm2_per_ps=out["consumption_fu_per_nm2_per_ps"],
+            classification=out["classification"]["kind"],
+            classification_reason=out["classification"]["reason"],
+            predicted_vs_observed=compare_products(predicted, result.growing_products) if predicted is not None else [],
+            cutoffs_A=out["cutoffs_A"],
+            package_versions=package_versions(),
+            arrays={k: out[k] for k in array_keys},
+        )
+
+
+# ------------------------------------------------------------------------------ makers
+@dataclass
+class ThermoReferenceMaker(Maker):
+    """Relax the phases of the chemical system with the MLIP; predict reaction and window.
+
+    Args:
+        name: job name.
+        phases: library phase names to relax (every element needs a pure-element phase); None takes
+            every library phase inside the chemical system of electrolyte + electrode.
+        extra_structures: name → structure dict (``Structure.as_dict()``) added to the phases
+            (e.g. elemental references the library lacks).
+        calculator: ``get_calculator`` arguments (plugin, model, device, dtype); defaults from settings.
+        fmax, steps: FIRE relaxation settings (eV/Å, maximum steps per phase).
+        cache_dir: relaxation cache (default ``<run_dir>/cache/thermo``).
+    """
+
+    name: str = "thermodynamic reference"
+    phases: list[str] | None = None
+    extra_structures: dict[str, dict] = field(default_factory=dict)
+    calculator: dict[str, Any] = field(default_factory=dict)
+    fmax: float = 0.05
+    steps: int = 100
+    cache_dir: str | None = None
+
+    @interfaceflow_job
+    def make(self, electrolyte: str, electrode: str = "Li") -> ThermoReferenceDocument:
+        """Predict the products of ``electrolyte`` against ``electrode`` (formulas or library names)."""
+        from pymatgen.core import Composition, Structure
+
+        from interfaceflow.plugins.registry import get_calculator
+
+        get_phase, _ = phase_library()
+        electrolyte_formula = _formula(electrolyte, get_phase)
+        electrode_formula = _formula(electrode, get_phase)
+        if self.phases is None:
+            elements = {el.symbol for f in (electrolyte_formula, electrode_formula) for el in Composition(f).elements}
+            structures = _library_phases_in(elements)
+        else:
+            structures = {name: get_phase(name).structure for name in self.phases}
+        structures.update({k: Structure.from_dict(v) for k, v in self.extra_structures.items()})
+        handle = get_calculator(**self.calculator)
+        entries = relax_reference_phases(
+            structures, handle, fmax=self.fmax, steps=self.steps, cache_dir=self.cache_dir
+        )
+        ref = thermo_reference(entries, electrolyte_formula, electrode_formula)
+        return ThermoReferenceDocument.from_reference(ref, electrolyte_formula, electrode_formula)
+
+
+def _formula(name: str, get_phase) -> str:
+    from pymatgen.core import Composition
+
+    try:
+        return get_phase(name).structure.composition.reduced_formula
+    except Exception:
+        try:
+            return Composition(name).reduced_formula
+        except Exception:
+            raise AnalysisError(f"{name!r} is neither a library phase nor a formula; give e.g. Li6PS5Cl") from None
+
+
+def _library_phases_in(elements: set[str]) -> dict:
+    """Library phases whose elements all lie in ``elements``."""
+    _, list_phases = phase_library()
+    return {
+        b.name: b.structure
+        for b in list_phases()
+        if {el.symbol for el in b.structure.composition.elements} <= set(elements)
+    }
+
+
+@dataclass
+class ProductsAnalysisMaker(Maker):
+    """Speciation, product phases, interphase growth and classification of a trajectory.
+
+    Args:
+        name: job name.
+        references: library phase names used as reference environments; None takes every library
+            phase whose elements occur in the trajectory.
+        settings: keyword arguments of :func:`analyze_products` (:data:`PRODUCTS_SETTINGS`), e.g.
+            ``{"bin_width_A": 2.0, "cutoffs": {"P-S": 2.4}, "phase_stride": 5}``.
+        stride: read every ``stride``-th frame.
+        plot: write the product plots (PNG) into the job folder.
+    """
+
+    name: str = "interphase products"
+    references: list[str] | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    stride: int = 1
+    plot: bool = True
+
+    @interfaceflow_job
+    def make(
+        self,
+        trajectory_path: str,
+        interface_z_A: list[float] | float | None = None,
+        thermo: ThermoReferenceDocument | dict | None = None,
+    ) -> ProductsAnalysisDocument:
+        """Analyse ``trajectory_path``; ``thermo`` adds the predicted-versus-observed table."""
+        from interfaceflow.io.trajectory import read_trajectory
+
+        unknown = sorted(set(self.settings) - set(PRODUCTS_SETTINGS))
+        if unknown:
+            raise AnalysisError(
+                f"unknown products setting(s) {', '.join(unknown)}; use {', '.join(PRODUCTS_SETTINGS)}"
+            )
+        traj = read_trajectory(trajectory_path, stride=self.stride)
+        if isinstance(interface_z_A, list | tuple):
+            z0 = float(interface_z_A[0]) if interface_z_A else None
+        else:
+            z0 = interface_z_A
+        references = None
+        if self.references is not None:
+            get_phase, _ = phase_library()
+            references = {}
+            for name in self.references:
+                structure = get_phase(name).structure
+                references[structure.composition.reduced_formula] = structure
+        result = analyze_products(traj, references=references, interface_z_A=z0, **self.settings)
+        predicted = None
+        if thermo is not None:
+            predicted = dict(thermo["predicted_products"] if isinstance(thermo, dict) else thermo.predicted_products)
+        doc = ProductsAnalysisDocument.from_analysis(result, trajectory_path, predicted)
+        if self.plot:
+            from interfaceflow.analysis.plots_products import plot_products_report
+
+            paths = plot_products_report(result, Path.cwd(), predicted=predicted)
+            doc.plot_paths = [str(p.resolve()) for p in paths]
+        return doc

@@ -1,0 +1,192 @@
+"""Thermodynamic reference: phase diagram, interface reaction, stability window, cache, real MLIP."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pymatgen.analysis.phase_diagram import PDEntry
+from pymatgen.core import Composition, Lattice, Structure
+from test_speciation_structures import phase
+
+from interfaceflow.analysis.thermo import (
+    build_phase_diagram,
+    interface_reaction,
+    relax_reference_phases,
+    stability_window,
+    thermo_reference,
+)
+from interfaceflow.errors import AnalysisError
+
+
+def _entries(formation_eV_per_atom: dict[str, float], mu_li: float = -1.9):
+    """PDEntries with given formation energies; elemental Li sits at ``mu_li`` eV/atom."""
+    ref = {"Li": mu_li, "P": -5.4, "S": -4.1, "Cl": -1.8}
+    out = []
+    for formula, ef in formation_eV_per_atom.items():
+        comp = Composition(formula)
+        e_elements = sum(ref[el.symbol] * amt for el, amt in comp.items())
+        out.append(PDEntry(comp, e_elements + ef * comp.num_atoms, name=formula))
+    return out
+
+
+SYNTHETIC = {
+    "Li": 0,
+    "P": 0,
+    "S": 0,
+    "Cl": 0,
+    "Li2S": -1.45,
+    "Li3P": -0.60,
+    "LiCl": -1.90,
+    "Li3PS4": -0.95,
+    "P2S5": -0.25,
+}
+
+
+def test_reaction_with_li_metal_gives_reduction_products():
+    entries = _entries({**SYNTHETIC, "Li6PS5Cl": -1.20})
+    reaction = interface_reaction(entries, "Li6PS5Cl", "Li")
+    assert set(reaction.products) == {"Li2S", "Li3P", "LiCl"}
+    assert sum(reaction.products.values()) == pytest.approx(1.0)
+    assert reaction.reaction_energy_eV_per_atom < 0
+    assert 0 < reaction.mixing_ratio < 1
+    assert set(reaction.open_li_products) == {"Li2S", "Li3P", "LiCl"}
+    assert reaction.open_li_energy_eV_per_atom < 0
+
+
+def test_thermo_reference_summarises_entries():
+    ref = thermo_reference(_entries({**SYNTHETIC, "Li6PS5Cl": -1.20}), "Li6PS5Cl", "Li")
+    rows = {r["name"]: r for r in ref.entries}
+    assert rows["Li2S"]["e_above_hull_eV_per_atom"] == 0.0
+    assert set(ref.predicted_products()) == {"Li2S", "Li3P", "LiCl"}
+    assert ref.chemsys == "Cl-Li-P-S"
+    assert ref.window.lower_V < ref.window.upper_V
+
+
+def test_window_shifts_with_the_li_reference_energy():
+    # voltages are relative to the Li reference: moving every energy with mu_Li must not change them
+    a = stability_window(_entries(SYNTHETIC, mu_li=0.0), "Li3PS4")
+    b = stability_window(_entries(SYNTHETIC, mu_li=-1.9), "Li3PS4")
+    assert a.lower_V == pytest.approx(b.lower_V) and a.upper_V == pytest.approx(b.upper_V)
+    assert 0 < a.lower_V < a.upper_V
+    assert set(a.reduction_products) <= {"Li2S", "P", "Li3P"}
+    assert not a.stabilised and a.e_above_hull_eV_per_atom == 0.0
+    # the window closes around the Li content balance: a more stable Li2S raises the reduction limit
+    c = stability_window(_entries({**SYNTHETIC, "Li2S": -1.55}), "Li3PS4")
+    assert c.lower_V > a.lower_V
+
+
+def test_metastable_electrolyte_is_stabilised_and_reported():
+    entries = _entries({**SYNTHETIC, "Li6PS5Cl": -1.10})
+    pd = build_phase_diagram(entries)
+    window = stability_window(pd, "Li6PS5Cl")
+    assert window.stabilised and window.e_above_hull_eV_per_atom > 0
+    assert window.lower_V < window.upper_V
+
+
+def test_missing_phase_and_missing_element_are_one_line_errors():
+    entries = _entries(SYNTHETIC)
+    with pytest.raises(AnalysisError, match="Li6PS5Cl is not among"):
+        stability_window(entries, "Li6PS5Cl")
+    with pytest.raises(AnalysisError, match="phase diagram"):
+        build_phase_diagram([e for e in entries if e.composition.reduced_formula != "S"])
+
+
+class _CountingLJ:
+    """A cheap calculator that counts its energy evaluations."""
+
+    def __init__(self):
+        from ase.calculators.lj import LennardJones
+
+        self.calculator = LennardJones(sigma=2.0, epsilon=0.01, rc=5.0)
+        self.calls = 0
+        original = self.calculator.calculate
+
+        def counted(*args, **kwargs):
+            self.calls += 1
+            return original(*args, **kwargs)
+
+        self.calculator.calculate = counted
+
+
+def test_relaxation_is_cached_by_calculator_and_structure(tmp_path):
+    calc = _CountingLJ()
+    phases = {"Li": phase("Li"), "LiCl": phase("LiCl").get_primitive_structure()}
+    prov = {"plugin": "lj", "model": "sigma2", "dtype": "float64"}
+    first = relax_reference_phases(phases, calc, provenance=prov, steps=3, cache_dir=tmp_path)
+    n_calls = calc.calls
+    assert n_calls > 0 and [e.entry_id for e in first] == ["Li", "LiCl"]
+    again = relax_reference_phases(phases, calc, provenance=prov, steps=3, cache_dir=tmp_path)
+    assert calc.calls == n_calls
+    assert [e.energy for e in again] == pytest.approx([e.energy for e in first])
+    other_model = relax_reference_phases(
+        phases, calc, provenance={**prov, "model": "other"}, steps=3, cache_dir=tmp_path
+    )
+    assert calc.calls > n_calls and len(other_model) == 2
+    assert len(list(tmp_path.glob("*.json"))) == 4
+
+
+def _small_li_p_s_cl_phases() -> dict[str, Structure]:
+    """Li-P-S-Cl phases in cells of at most 13 atoms (primitive cells; S and Cl as small models)."""
+    half = np.radians(53.0)
+    s_chain = Structure(
+        Lattice.orthorhombic(3.6, 4.0, 4.1 * np.sin(half)),
+        ["S", "S"],
+        [[0, 0, 0], [0, 2.05 * np.cos(half) / 4.0, 0.5]],
+    )
+    cl2 = Structure(
+        Lattice.orthorhombic(4.0, 4.0, 5.0), ["Cl", "Cl"], [[0, 0, 0], [0, 0, 1.99 / 5.0]]
+    )
+    black_p = Structure.from_spacegroup(
+        "Cmce", Lattice.orthorhombic(3.3136, 10.478, 4.3763), ["P"], [[0, 0.10168, 0.08056]]
+    ).get_primitive_structure()
+    return {
+        "Li": phase("Li"),
+        "P": black_p,
+        "S": s_chain,
+        "Cl2": cl2,
+        "Li2S": phase("Li2S").get_primitive_structure(),
+        "Li3P": phase("Li3P"),
+        "LiCl": phase("LiCl").get_primitive_structure(),
+        "Li6PS5Cl": phase("Li6PS5Cl").get_primitive_structure(),
+    }
+
+
+@pytest.fixture(scope="session")
+def sevennet_entries(pytestconfig, tmp_path_factory):
+    """SevenNet-0 entries (3 FIRE steps per phase), cached in pytest's cache folder across runs.
+
+    The cache key holds the model's weights hash, the structure and the settings, so a changed
+    model or phase is relaxed again; the model is only loaded on a cache miss.
+    """
+    torch = pytest.importorskip("torch")
+    from interfaceflow.plugins.registry import get_calculator, get_plugin
+
+    torch.set_num_threads(2)
+    provenance = get_plugin("sevennet").provenance("7net-0", "cpu", "float32").model_dump()
+    cache = (
+        pytestconfig.cache.mkdir("interfaceflow-thermo")
+        if pytestconfig.cache
+        else tmp_path_factory.mktemp("thermo")
+    )
+    return relax_reference_phases(
+        _small_li_p_s_cl_phases(),
+        lambda: get_calculator("sevennet", "7net-0", device="cpu", dtype="float32"),
+        provenance=provenance,
+        steps=3,
+        cache_dir=cache,
+    )
+
+
+@pytest.mark.slow
+def test_real_mlip_li_p_s_cl_reference(sevennet_entries):
+    entries = sevennet_entries
+    assert all(np.isfinite(e.energy) for e in entries)
+    assert entries[0].parameters["calculator"]["model"] == "7net-0"
+    ref = thermo_reference(entries, "Li6PS5Cl", "Li")
+    formulas = {e.composition.reduced_formula for e in entries}
+    products = ref.predicted_products()
+    assert products and set(products) <= formulas - {"Li6PS5Cl"}
+    assert ref.reaction.reaction_energy_eV_per_atom < 0
+    assert ref.window.lower_V is not None and ref.window.upper_V is not None
+    assert ref.window.lower_V < ref.window.upper_V
+    assert ref.chemsys == "Cl-Li-P-S"
