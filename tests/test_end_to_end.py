@@ -76,7 +76,8 @@ def test_run_prints_a_summary_with_provenance(finished_study):
     assert {"torch", "ase", "pymatgen", "jobflow"} <= set(prov["package_versions"])
     assert summary["build"]["n_atoms"] <= 110
     assert summary["md"]["steps_done"] == 20 and summary["md"]["n_frames"] == 21
-    assert set(summary["analyses"]) == {"products", "diffusion", "profiles"}
+    assert set(summary["analyses"]) == {"thermo", "products", "diffusion", "profiles"}
+    assert summary["analyses"]["thermo"]["predicted_products"]
 
 
 def test_results_are_listed_by_a_new_process(finished_study):

@@ -136,7 +136,10 @@ def relax_reference_phases(
             continue
         if lazy:
             calculator, lazy = calculator(), False
-        relaxed, energy, info = relax_structure(structure, calculator, fmax=fmax, steps=steps, relax_cell=relax_cell)
+        relaxed, energy, info = relax_structure(
+            structure, calculator, fmax=fmax, steps=steps,
+            relax_cell=relax_cell and not is_isolated_molecule(structure),
+        )
         entry = ComputedStructureEntry(
             relaxed,
             energy,
@@ -148,6 +151,17 @@ def relax_reference_phases(
             path.write_text(json.dumps(entry, cls=MontyEncoder))
         entries.append(entry)
     return entries
+
+
+ISOLATED_VOLUME_PER_ATOM_A3 = 100.0
+
+
+def is_isolated_molecule(structure: Structure) -> bool:
+    """A molecule in a vacuum box (volume per atom above 100 Å³; solids have 10-40 Å³).
+
+    Its cell is kept fixed during relaxation: relaxing it would collapse the vacuum.
+    """
+    return structure.volume / len(structure) > ISOLATED_VOLUME_PER_ATOM_A3
 
 
 def _named_structures(phases) -> dict[str, Structure]:

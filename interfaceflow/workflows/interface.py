@@ -31,7 +31,7 @@ def analysis_maker(name: str, recipe: Recipe) -> Maker:
     if name == "products":
         from interfaceflow.workflows.products import ProductsAnalysisMaker
 
-        return ProductsAnalysisMaker(**overrides)
+        return products_maker_from_overrides(ProductsAnalysisMaker, overrides)
     if name == "diffusion":
         from interfaceflow.workflows.transport import DiffusionAnalysisMaker
 
@@ -39,6 +39,25 @@ def analysis_maker(name: str, recipe: Recipe) -> Maker:
     from interfaceflow.workflows.profiles import ProfileAnalysisMaker
 
     return ProfileAnalysisMaker.from_overrides({"label": recipe.name, **overrides})
+
+
+def products_maker_from_overrides(maker_class, overrides: dict[str, Any]) -> Maker:
+    """A products maker from a flat dict: maker fields set the maker, the rest are settings."""
+    import inspect
+
+    from interfaceflow.analysis.products import analyze_products
+    from interfaceflow.errors import RecipeError
+
+    own = {k: v for k, v in overrides.items() if k in maker_class.__dataclass_fields__}
+    settings = {k: v for k, v in overrides.items() if k not in own}
+    allowed = set(inspect.signature(analyze_products).parameters) - {"traj"}
+    unknown = sorted(set(settings) - allowed)
+    if unknown:
+        raise RecipeError(
+            f"unknown analysis_settings.products key(s) {', '.join(unknown)}; use "
+            f"{', '.join(sorted(allowed | set(maker_class.__dataclass_fields__)))}"
+        )
+    return maker_class(**own, settings={**own.get("settings", {}), **settings})
 
 
 def study_flow(recipe: Recipe) -> Flow:
@@ -65,9 +84,23 @@ def study_flow(recipe: Recipe) -> Flow:
             regions=build_job.output.regions,
         )
         analysis_jobs["arrhenius"] = arrhenius
+    thermo_job = None
+    if "products" in recipe.analyses and recipe.electrode and recipe.thermo.enabled:
+        from interfaceflow.workflows.products import ThermoReferenceMaker
+
+        thermo_job = ThermoReferenceMaker(
+            calculator=calculator, steps=recipe.thermo.steps, fmax=recipe.thermo.fmax_eV_per_A
+        ).make(recipe.electrolyte, recipe.electrode)
+        analysis_jobs["thermo"] = thermo_job
     for name in recipe.analyses:
         maker = analysis_maker(name, recipe)
-        if name == "profiles":
+        if name == "products":
+            analysis_jobs[name] = maker.make(
+                md_job.output.trajectory_path,
+                interface_z_A=build_job.output.interface_z_A,
+                thermo=thermo_job.output if thermo_job else None,
+            )
+        elif name == "profiles":
             analysis_jobs[name] = maker.make(md_job.output.trajectory_path, build_job.output.interface_z_A)
         else:
             analysis_jobs[name] = maker.make(md_job.output.trajectory_path)

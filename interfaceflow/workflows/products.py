@@ -218,12 +218,36 @@ class ThermoReferenceMaker(Maker):
         else:
             structures = {name: get_phase(name).structure for name in self.phases}
         structures.update({k: Structure.from_dict(v) for k, v in self.extra_structures.items()})
+        structures.update(missing_molecular_references(structures, electrolyte_formula, electrode_formula))
         handle = get_calculator(**self.calculator)
         entries = relax_reference_phases(
             structures, handle, fmax=self.fmax, steps=self.steps, cache_dir=self.cache_dir
         )
         ref = thermo_reference(entries, electrolyte_formula, electrode_formula)
         return ThermoReferenceDocument.from_reference(ref, electrolyte_formula, electrode_formula)
+
+
+# Bond lengths (Å) of diatomic elements, the starting geometry of their MLIP-relaxed references.
+DIATOMIC_BOND_A = {"H": 0.74, "N": 1.10, "O": 1.21, "F": 1.42, "Cl": 1.99, "Br": 2.28, "I": 2.67}
+
+
+def missing_molecular_references(structures: dict, *formulas: str) -> dict:
+    """Isolated-molecule references (X2 in a 12 Å box) for diatomic elements without a phase.
+
+    A phase diagram needs every element's reference energy. The library has no solid Cl2, O2, ...;
+    the molecule relaxed with the same MLIP stands in for them (no fitted gas corrections, as in
+    every MLIP-only phase diagram), which mostly affects the oxidative limit of the window.
+    """
+    from pymatgen.core import Composition, Lattice, Structure
+
+    elements = {el.symbol for f in formulas for el in Composition(f).elements}
+    present = {s.composition.elements[0].symbol for s in structures.values()
+               if len(s.composition.elements) == 1}
+    box = 12.0
+    return {
+        f"{el}2": Structure(Lattice.cubic(box), [el, el], [[0.5, 0.5, 0.5], [0.5, 0.5, 0.5 + DIATOMIC_BOND_A[el] / box]])
+        for el in sorted(elements - present) if el in DIATOMIC_BOND_A
+    }
 
 
 def _formula(name: str, get_phase) -> str:

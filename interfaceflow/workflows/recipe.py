@@ -49,6 +49,14 @@ class BuildSpec(_Section):
     strain_side: Literal["softer", "electrode", "electrolyte"] = "softer"
 
 
+class ThermoSpec(_Section):
+    """The thermodynamic reference of the products analysis (MLIP-relaxed bulk phases only)."""
+
+    enabled: bool = Field(default=True, description="Run it when products are analysed vs an electrode.")
+    steps: int = Field(default=30, ge=0, description="FIRE steps per reference phase.")
+    fmax_eV_per_A: float = Field(default=0.1, gt=0)
+
+
 class Recipe(_Section):
     """One study: electrode | [coating |] electrolyte (or a bulk electrolyte when ``electrode`` is
     null), calculator, relax, MD, analyses, and optionally an Arrhenius temperature series."""
@@ -74,6 +82,7 @@ class Recipe(_Section):
             "Li diffusion in each, and fits the Arrhenius activation energy and sigma(300 K)."
         ),
     )
+    thermo: ThermoSpec = Field(default_factory=ThermoSpec)
     analysis_settings: dict[AnalysisName, dict[str, Any]] = Field(
         default_factory=dict, description="Keyword overrides per analysis, e.g. {diffusion: {species: Li}}."
     )
