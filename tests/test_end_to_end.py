@@ -36,6 +36,8 @@ TOY = [
     "md.log_interval=10",
     "--set",
     "calculator.device=cpu",
+    "--set",
+    "thermo.steps=3",
 ]
 
 

@@ -6,6 +6,10 @@ from interfaceflow.cli.app import analyze_app, app
 
 # Each command module registers its commands on ``app`` / ``analyze_app`` when imported.
 # One import line per module; keep this block sorted.
+from interfaceflow.cli import analyze_diffusion  # noqa: E402,F401
+from interfaceflow.cli import analyze_products  # noqa: E402,F401
+from interfaceflow.cli import analyze_profiles  # noqa: E402,F401
+from interfaceflow.cli import build  # noqa: E402,F401
 from interfaceflow.cli import core  # noqa: E402,F401
 
 

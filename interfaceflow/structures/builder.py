@@ -1,7 +1,7 @@
 """Build electrode | (coating |) electrolyte interface cells.
 
 The recipe: orient each bulk phase on its (hkl) plane (:class:`.slabs.OrientedBulk`); find
-coincident in-plane superlattices with pymatgen's ZSL (:func:`.matching.match_lattices`), keeping
+coincident in-plane superlattices with pymatgen's ZSLGenerator (:func:`.matching.match_lattices`), keeping
 the stiffest phase unstrained by default; stack an integer number of oriented-cell periods per
 phase so that the atom budget is met (each slab keeps bulk composition and whole polyanions);
 enumerate terminations; and record everything in an :class:`.report.InterfaceBuildReport`.
@@ -219,7 +219,9 @@ def _enumerate_candidates(
         return cache[key]
 
     found = []
-    diagnostics = {"best_strain_pct": None, "smallest_atoms": None, "searched_area_A2": 0.0}
+    # unmatched: (reference, other vectors, area) searched again with loose tolerances only when
+    # nothing matched at all, to name the best strain in the error (too slow to do for every combo)
+    diagnostics = {"unmatched": [], "smallest_atoms": None, "searched_area_A2": 0.0}
     for combo in product(*(options[r] for r in order)):
         oriented = {r: orient(r, m) for r, m in zip(order, combo)}
         copies = {r: 2 if (r == "coating" and sandwich) else 1 for r in order}
@@ -242,10 +244,8 @@ def _enumerate_candidates(
             continue
         matches = match_lattices(ref_vectors, others, max_strain_pct=max_strain_pct, max_area_A2=area_cap)
         if not matches:
-            for other in others:
-                best = best_strain_pct(ref_vectors, other, max(area_cap, oriented[reference].area_A2 * 1.01))
-                if best is not None and (diagnostics["best_strain_pct"] is None or best < diagnostics["best_strain_pct"]):
-                    diagnostics["best_strain_pct"] = best
+            area = max(area_cap, oriented[reference].area_A2 * 1.01)
+            diagnostics["unmatched"].extend((ref_vectors, other, area) for other in others)
         for match in matches:
             ref_sl = match.supercells[0] @ ref_vectors
             if np.linalg.norm(ref_sl, axis=1).min() < min_inplane_A - 1e-6:
@@ -285,7 +285,8 @@ def _enumerate_candidates(
 
 
 def _no_match_error(diagnostics: dict, max_strain_pct: float, max_atoms: int) -> StructureError:
-    best = diagnostics["best_strain_pct"]
+    strains = [best_strain_pct(ref, other, area) for ref, other, area in diagnostics["unmatched"]]
+    best = min((s for s in strains if s is not None), default=None)
     if best is not None and best > max_strain_pct:
         return StructureError(
             f"no lattice match within {max_strain_pct:g}% strain up to {diagnostics['searched_area_A2']:.0f} A^2 "
