@@ -85,5 +85,7 @@ def remove_flow_outputs(store: JobStore, flow_uuid: str) -> int:
         return 0
     store.docs_store.remove_docs({"uuid": {"$in": uuids}})
     for additional in store.additional_stores.values():
-        additional.remove_docs({"job_uuid": {"$in": uuids}})
+        written = {"job_uuid": {"$in": uuids}}
+        if additional.count(written):  # montydb has no table until the first write
+            additional.remove_docs(written)
     return len(uuids)

@@ -94,3 +94,31 @@ def test_store_spec_without_data_store_is_rejected(tmp_path):
 def test_missing_store_spec_file_is_a_one_line_error(tmp_path):
     with pytest.raises(StoreError, match="does not exist"):
         job_store_from_config(tmp_path / "absent.yaml")
+
+
+def test_rollback_removes_every_document_of_a_flow(tmp_path):
+    from interfaceflow.store import remove_flow_outputs
+
+    store = embedded_job_store(tmp_path / "ifstore")
+    kept, first, second = make_profile(3), make_profile(4), make_profile(5)
+    run_locally(Flow([kept]), store=store, create_folders=True, root_dir=tmp_path)
+    flow = Flow([first, second])
+    run_locally(flow, store=store, create_folders=True, root_dir=tmp_path)
+    store.connect()
+    assert store.count() == 3 and store.additional_stores["data"].count() == 3
+    assert remove_flow_outputs(store, flow.uuid) == 2
+    assert store.count() == 1 and store.additional_stores["data"].count() == 1
+    assert store.query_one({"uuid": kept.uuid}) is not None
+
+
+def test_rollback_on_a_store_without_data_documents(tmp_path):
+    from interfaceflow.store import remove_flow_outputs
+
+    @job
+    def small():
+        return 1
+
+    store = embedded_job_store(tmp_path / "ifstore")
+    flow = Flow([small()])
+    run_locally(flow, store=store, create_folders=True, root_dir=tmp_path)
+    assert remove_flow_outputs(store, flow.uuid) == 1

@@ -64,7 +64,7 @@ def study_flow(recipe: Recipe) -> Flow:
     """The Flow of one interface study described by ``recipe``."""
     calculator = recipe.calculator.model_dump()
     build_job = BuildInterfaceMaker(
-        build=recipe.build.model_dump(), max_atoms=recipe.max_atoms
+        build=recipe.build.model_dump(exclude_none=True), max_atoms=recipe.max_atoms
     ).make(recipe.electrode, recipe.electrolyte, recipe.coating)
     relax_job = InterfaceRelaxMaker(calculator=calculator, settings=recipe.relax.model_dump()).make(
         build_job.output.structure, regions=build_job.output.regions

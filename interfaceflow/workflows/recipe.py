@@ -47,6 +47,8 @@ class BuildSpec(_Section):
     gap_A: float = Field(default=2.0, gt=0, le=6)
     fix_outer_A: float = Field(default=0.0, ge=0)
     strain_side: Literal["softer", "electrode", "electrolyte"] = "softer"
+    coating_thickness_A: float | None = Field(default=None, gt=0, description="Coating slab thickness.")
+    termination_index: int | None = Field(default=None, ge=0, description="See the build report.")
 
 
 class ThermoSpec(_Section):
