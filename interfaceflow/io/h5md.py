@@ -1,0 +1,450 @@
+"""Streamed H5MD trajectories: a buffered writer for running MD and a lazy reader.
+
+Layout (H5MD 1.1, lengths in Å, times in fs, energies in eV)::
+
+    /h5md                         attrs version=[1, 1]; creator/ (name, version); author/ (name)
+    /particles/all/species        (N,) int32 atomic numbers
+    /particles/all/region         (N,) utf-8 labels (optional)
+    /particles/all/position       step (F,) int64, time (F,) float64, value (F, N, 3)
+    /particles/all/velocity       value (F, N, 3) Å/fs        (optional)
+    /particles/all/force          value (F, N, 3) eV/Å        (optional)
+    /particles/all/potential_energy value (F, N) eV per atom (optional)
+    /particles/all/box            attrs dimension=3, boundary; edges/{step, time, value (F, 3, 3)}
+    /observables/<name>           potential_energy, kinetic_energy, temperature (F,), stress (F, 6)
+    /parameters                   attrs interface_z_A, timestep_fs, temperature_K, ...
+
+Every time-dependent element shares one ``step`` and one ``time`` dataset (hard links, which H5MD
+allows). Datasets are chunked and resizable along the frame axis; the writer keeps at most
+``buffer_frames`` frames in memory, so memory does not grow with the length of the run. After
+:meth:`H5MDWriter.flush` returns, every frame appended so far is on disk and the file is
+consistent, which is what checkpoints rely on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import h5py
+import numpy as np
+
+from interfaceflow.errors import MDError
+
+H5MD_VERSION = (1, 1)
+PER_ATOM_ELEMENTS = ("position", "velocity", "force", "potential_energy")
+OBSERVABLES = ("potential_energy", "kinetic_energy", "temperature", "stress")
+_UNITS = {
+    "position": "Angstrom",
+    "velocity": "Angstrom fs-1",
+    "force": "eV Angstrom-1",
+    "potential_energy": "eV",
+    "kinetic_energy": "eV",
+    "temperature": "K",
+    "stress": "eV Angstrom-3",
+    "box": "Angstrom",
+}
+
+
+@dataclass(frozen=True)
+class _Element:
+    """One time-dependent H5MD element: where it lives and the shape of one frame."""
+
+    path: str
+    frame_shape: tuple[int, ...]
+    unit: str
+
+
+def _elements(
+    n_atoms: int, per_atom: Sequence[str], observables: Sequence[str]
+) -> dict[str, _Element]:
+    elements = {"position": _Element("particles/all/position", (n_atoms, 3), _UNITS["position"])}
+    for name in per_atom:
+        if name == "position":
+            continue
+        if name not in PER_ATOM_ELEMENTS:
+            raise MDError(f"unknown per-atom H5MD element '{name}'; use {PER_ATOM_ELEMENTS}")
+        shape = (n_atoms,) if name == "potential_energy" else (n_atoms, 3)
+        elements[name] = _Element(f"particles/all/{name}", shape, _UNITS[name])
+    elements["box"] = _Element("particles/all/box/edges", (3, 3), _UNITS["box"])
+    for name in observables:
+        if name not in OBSERVABLES:
+            raise MDError(f"unknown H5MD observable '{name}'; use {OBSERVABLES}")
+        shape = (6,) if name == "stress" else ()
+        elements[f"obs:{name}"] = _Element(f"observables/{name}", shape, _UNITS[name])
+    return elements
+
+
+def _chunk_frames(frame_shape: tuple[int, ...], target_bytes: int = 256 * 1024) -> int:
+    frame_bytes = 8 * int(np.prod(frame_shape, dtype=np.int64) or 1)
+    return int(np.clip(target_bytes // frame_bytes, 1, 1024))
+
+
+class H5MDWriter:
+    """Append MD frames to an H5MD file, a few frames at a time.
+
+    Create a new file with :meth:`create`, continue an existing one after a restart with
+    :meth:`resume` (which truncates it to the frame count recorded in the checkpoint). Use it as a
+    context manager or call :meth:`close`.
+    """
+
+    def __init__(self, h5: h5py.File, elements: dict[str, _Element], buffer_frames: int):
+        self._h5 = h5
+        self._elements = elements
+        self._buffer_frames = max(1, int(buffer_frames))
+        self._buffer: dict[str, list[np.ndarray]] = {key: [] for key in elements}
+        self._steps: list[int] = []
+        self._times: list[float] = []
+        self._n_on_disk = int(h5["particles/all/position/value"].shape[0])
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def create(
+        cls,
+        path: str | Path,
+        *,
+        numbers: Sequence[int],
+        pbc: Sequence[bool],
+        per_atom: Sequence[str] = ("velocity", "force"),
+        observables: Sequence[str] = ("potential_energy", "kinetic_energy", "temperature"),
+        regions: Sequence[str] | None = None,
+        parameters: Mapping[str, Any] | None = None,
+        creator_version: str = "unknown",
+        buffer_frames: int = 16,
+    ) -> H5MDWriter:
+        """Create (or overwrite) ``path`` with empty resizable datasets for the given elements."""
+        numbers = np.asarray(numbers, dtype=np.int32)
+        n_atoms = len(numbers)
+        elements = _elements(n_atoms, per_atom, observables)
+        h5 = h5py.File(path, "w")
+        meta = h5.create_group("h5md")
+        meta.attrs["version"] = np.array(H5MD_VERSION, dtype=np.int32)
+        meta.create_group("creator").attrs.update({"name": "interfaceflow", "version": creator_version})
+        meta.create_group("author").attrs["name"] = "interfaceflow"
+        particles = h5.create_group("particles/all")
+        particles.create_dataset("species", data=numbers)
+        if regions is not None:
+            if len(regions) != n_atoms:
+                raise MDError(f"{len(regions)} region labels for {n_atoms} atoms; give one per atom")
+            particles.create_dataset(
+                "region", data=np.array(list(regions), dtype=h5py.string_dtype("utf-8"))
+            )
+        box = particles.create_group("box")
+        box.attrs["dimension"] = 3
+        box.attrs["boundary"] = np.array(
+            ["periodic" if p else "none" for p in pbc], dtype=h5py.string_dtype("utf-8")
+        )
+        params = h5.create_group("parameters")
+        for key, value in (parameters or {}).items():
+            params.attrs[key] = value
+        params.attrs["run_status"] = "running"
+
+        first = None
+        for element in elements.values():
+            group = h5.require_group(element.path)
+            group.create_dataset(
+                "value",
+                shape=(0, *element.frame_shape),
+                maxshape=(None, *element.frame_shape),
+                chunks=(_chunk_frames(element.frame_shape), *element.frame_shape),
+                dtype=np.float64,
+            ).attrs["unit"] = element.unit
+            if first is None:
+                first = group
+                group.create_dataset("step", shape=(0,), maxshape=(None,), chunks=(4096,), dtype=np.int64)
+                group.create_dataset(
+                    "time", shape=(0,), maxshape=(None,), chunks=(4096,), dtype=np.float64
+                ).attrs["unit"] = "fs"
+            else:
+                group["step"] = first["step"]
+                group["time"] = first["time"]
+        h5.flush()
+        return cls(h5, elements, buffer_frames)
+
+    @classmethod
+    def resume(cls, path: str | Path, n_frames: int, *, buffer_frames: int = 16) -> H5MDWriter:
+        """Open an existing file for appending, keeping only its first ``n_frames`` frames."""
+        try:
+            h5 = h5py.File(path, "r+")
+        except OSError as exc:
+            raise MDError(
+                f"cannot reopen trajectory {path} to continue the run ({exc}); delete the run "
+                "directory to start over"
+            ) from exc
+        n_atoms = int(h5["particles/all/species"].shape[0])
+        per_atom = [n for n in PER_ATOM_ELEMENTS if f"particles/all/{n}/value" in h5]
+        observables = [n for n in OBSERVABLES if f"observables/{n}/value" in h5]
+        elements = _elements(n_atoms, per_atom, observables)
+        n_on_disk = int(h5["particles/all/position/value"].shape[0])
+        if n_on_disk < n_frames:
+            h5.close()
+            raise MDError(
+                f"trajectory {path} holds {n_on_disk} frames but the checkpoint expects "
+                f"{n_frames}; the files do not belong together, delete the run directory to start over"
+            )
+        for element in elements.values():
+            h5[f"{element.path}/value"].resize(n_frames, axis=0)
+        h5["particles/all/position/step"].resize(n_frames, axis=0)
+        h5["particles/all/position/time"].resize(n_frames, axis=0)
+        h5["parameters"].attrs["run_status"] = "running"
+        h5.flush()
+        return cls(h5, elements, buffer_frames)
+
+    # ------------------------------------------------------------------ writing
+    @property
+    def n_frames(self) -> int:
+        """Frames appended so far (on disk plus buffered)."""
+        return self._n_on_disk + len(self._steps)
+
+    @property
+    def path(self) -> Path:
+        """Path of the file being written."""
+        return Path(self._h5.filename)
+
+    def append(
+        self,
+        step: int,
+        time_fs: float,
+        *,
+        position: np.ndarray,
+        box: np.ndarray,
+        per_atom: Mapping[str, np.ndarray | None] | None = None,
+        observables: Mapping[str, np.ndarray | float | None] | None = None,
+    ) -> None:
+        """Buffer one frame (values are copied); elements given no value are written as NaN.
+
+        ``per_atom`` maps ``velocity``/``force``/``potential_energy`` to arrays, ``observables``
+        maps ``potential_energy``/``kinetic_energy``/``temperature``/``stress`` to values; names
+        the file was not created with are ignored.
+        """
+        self._steps.append(int(step))
+        self._times.append(float(time_fs))
+        self._buffer["position"].append(np.array(position, dtype=np.float64))
+        self._buffer["box"].append(np.array(box, dtype=np.float64))
+        per_atom = per_atom or {}
+        observables = observables or {}
+        for key, element in self._elements.items():
+            if key in ("position", "box"):
+                continue
+            if key.startswith("obs:"):
+                value = observables.get(key.removeprefix("obs:"))
+            else:
+                value = per_atom.get(key)
+            if value is None:
+                value = np.full(element.frame_shape, np.nan)
+            self._buffer[key].append(np.array(value, dtype=np.float64))
+        if len(self._steps) >= self._buffer_frames:
+            self._write_buffer()
+
+    @property
+    def per_atom(self) -> list[str]:
+        """Per-atom elements stored besides positions."""
+        return [k for k in self._elements if k not in ("position", "box") and not k.startswith("obs:")]
+
+    @property
+    def observables(self) -> list[str]:
+        """Observables stored."""
+        return [k.removeprefix("obs:") for k in self._elements if k.startswith("obs:")]
+
+    def _write_buffer(self) -> None:
+        n_new = len(self._steps)
+        if not n_new:
+            return
+        start, stop = self._n_on_disk, self._n_on_disk + n_new
+        for key, element in self._elements.items():
+            dset = self._h5[f"{element.path}/value"]
+            dset.resize(stop, axis=0)
+            dset[start:stop] = np.stack(self._buffer[key])
+            self._buffer[key].clear()
+        for name, values in (("step", self._steps), ("time", self._times)):
+            dset = self._h5[f"particles/all/position/{name}"]
+            dset.resize(stop, axis=0)
+            dset[start:stop] = values
+            values.clear()
+        self._n_on_disk = stop
+
+    def flush(self) -> None:
+        """Write buffered frames and flush HDF5, so the file on disk holds every frame so far."""
+        if not self._h5.id.valid:  # closed
+            return
+        self._write_buffer()
+        self._h5.flush()
+
+    def set_status(self, status: str, reason: str | None = None) -> None:
+        """Record the run status (``running``, ``completed``, ``failed``...) in ``/parameters``."""
+        self._h5["parameters"].attrs["run_status"] = status
+        if reason is not None:
+            self._h5["parameters"].attrs["failure_reason"] = reason
+
+    def close(self) -> None:
+        """Flush and close the file (idempotent)."""
+        if self._h5.id.valid:
+            self.flush()
+            self._h5.close()
+
+    def __enter__(self) -> H5MDWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+# ---------------------------------------------------------------------------------------- reader
+FrameSelection = slice | Sequence[int] | np.ndarray | int | None
+
+
+class H5MDReader:
+    """Lazy reader: nothing is loaded until a slice of frames (and atoms) is asked for.
+
+    Example::
+
+        with H5MDReader("trajectory.h5") as traj:
+            every_10th = traj.positions(slice(0, None, 10))
+            li_only = traj.positions(atoms=np.flatnonzero(traj.numbers == 3))
+            first = traj.atoms(0)
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        try:
+            self._h5 = h5py.File(self.path, "r")
+        except OSError as exc:
+            raise MDError(f"cannot open {self.path} as HDF5 ({exc}); is it an H5MD file?") from exc
+        if "particles/all/position/value" not in self._h5:
+            self._h5.close()
+            raise MDError(f"{self.path} has no /particles/all/position; it is not an H5MD trajectory")
+        self._particles = self._h5["particles/all"]
+
+    def __enter__(self) -> H5MDReader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the file."""
+        self._h5.close()
+
+    def __len__(self) -> int:
+        return int(self._particles["position/value"].shape[0])
+
+    @property
+    def n_frames(self) -> int:
+        """Number of frames in the file."""
+        return len(self)
+
+    @property
+    def numbers(self) -> np.ndarray:
+        """(N,) atomic numbers."""
+        return np.asarray(self._particles["species"][()], dtype=int)
+
+    @property
+    def regions(self) -> np.ndarray | None:
+        """(N,) region labels, or None."""
+        if "region" not in self._particles:
+            return None
+        return np.asarray(self._particles["region"].asstr()[()], dtype=object)
+
+    @property
+    def pbc(self) -> np.ndarray:
+        """(3,) periodic flags of the box."""
+        boundary = self._particles["box"].attrs["boundary"]
+        return np.array([(b.decode() if isinstance(b, bytes) else b) == "periodic" for b in boundary])
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        """Attributes of ``/parameters`` (timestep_fs, temperature_K, interface_z_A, ...)."""
+        return dict(self._h5["parameters"].attrs) if "parameters" in self._h5 else {}
+
+    def has(self, name: str) -> bool:
+        """Whether a per-atom element (``force``) or observable (``stress``) is stored."""
+        return name in self._particles or f"observables/{name}" in self._h5
+
+    @staticmethod
+    def _frame_index(frames: FrameSelection, n: int) -> slice | np.ndarray:
+        if frames is None:
+            return slice(None)
+        if isinstance(frames, slice):
+            return frames
+        if isinstance(frames, int | np.integer):
+            index = int(frames) + (n if frames < 0 else 0)
+            return slice(index, index + 1)
+        return np.asarray(frames, dtype=int)
+
+    def _read(self, dset: h5py.Dataset, frames: FrameSelection, atoms: FrameSelection = None) -> np.ndarray:
+        """Read frames (slice with stride, or indices) and atoms; h5py wants sorted fancy indices."""
+        frame_index = self._frame_index(frames, dset.shape[0])
+        if isinstance(frame_index, slice) and frame_index.step is not None and frame_index.step < 0:
+            start, stop, step = frame_index.indices(dset.shape[0])
+            frame_index = np.arange(start, stop, step)
+        if isinstance(frame_index, np.ndarray):
+            order = np.argsort(frame_index)
+            unique, inverse = np.unique(frame_index[order], return_inverse=True)
+            data = dset[unique] if len(unique) else np.empty((0, *dset.shape[1:]))
+            data = data[inverse][np.argsort(order)]
+        else:
+            data = dset[frame_index]
+        if atoms is not None:
+            atoms = np.asarray(atoms, dtype=int).ravel()
+            data = data[:, atoms]
+        squeeze = isinstance(frames, int | np.integer)
+        return data[0] if squeeze else data
+
+    def _element(self, name: str, frames: FrameSelection, atoms: FrameSelection) -> np.ndarray:
+        if name not in self._particles:
+            raise MDError(f"{self.path.name} has no per-atom '{name}'; the calculator did not provide it")
+        return self._read(self._particles[f"{name}/value"], frames, atoms)
+
+    def steps(self, frames: FrameSelection = None) -> np.ndarray:
+        """MD step of each frame."""
+        return self._read(self._particles["position/step"], frames)
+
+    def times_fs(self, frames: FrameSelection = None) -> np.ndarray:
+        """Simulation time of each frame, fs."""
+        return self._read(self._particles["position/time"], frames)
+
+    def positions(self, frames: FrameSelection = None, atoms: FrameSelection = None) -> np.ndarray:
+        """(F, n, 3) positions in Å (wrapped as the MD held them)."""
+        return self._element("position", frames, atoms)
+
+    def velocities(self, frames: FrameSelection = None, atoms: FrameSelection = None) -> np.ndarray:
+        """(F, n, 3) velocities in Å/fs."""
+        return self._element("velocity", frames, atoms)
+
+    def forces(self, frames: FrameSelection = None, atoms: FrameSelection = None) -> np.ndarray:
+        """(F, n, 3) forces in eV/Å."""
+        return self._element("force", frames, atoms)
+
+    def atomic_energies(self, frames: FrameSelection = None, atoms: FrameSelection = None) -> np.ndarray:
+        """(F, n) per-atom potential energies in eV."""
+        return self._element("potential_energy", frames, atoms)
+
+    def cells(self, frames: FrameSelection = None) -> np.ndarray:
+        """(F, 3, 3) cell vectors (rows) in Å."""
+        return self._read(self._particles["box/edges/value"], frames)
+
+    def observable(self, name: str, frames: FrameSelection = None) -> np.ndarray:
+        """An observable series: potential_energy, kinetic_energy (eV), temperature (K), stress."""
+        if f"observables/{name}" not in self._h5:
+            raise MDError(f"{self.path.name} has no observable '{name}'; stored: {list(self._h5['observables'])}")
+        return self._read(self._h5[f"observables/{name}/value"], frames)
+
+    def atoms(self, frame: int):
+        """One frame as an ASE :class:`~ase.Atoms` (positions, cell, velocities when stored)."""
+        from ase import Atoms
+        from ase.units import fs
+
+        atoms = Atoms(
+            numbers=self.numbers, positions=self.positions(frame), cell=self.cells(frame), pbc=self.pbc
+        )
+        if "velocity" in self._particles:
+            atoms.set_velocities(self.velocities(frame) / fs)
+        return atoms
+
+    def iter_chunks(self, chunk_frames: int = 256, stride: int = 1):
+        """Yield ``(frame_slice, positions)`` blocks so a long trajectory can be streamed."""
+        n = len(self)
+        for start in range(0, n, chunk_frames * stride):
+            frames = slice(start, min(n, start + chunk_frames * stride), stride)
+            yield frames, self.positions(frames)

@@ -1,0 +1,98 @@
+"""Interface relaxation: FIRE or BFGS, fixed layers, optional cell relaxation along the normal."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from ase import Atoms, units
+from ase.calculators.calculator import Calculator
+from ase.filters import FrechetCellFilter
+from ase.optimize import BFGS, FIRE
+
+from interfaceflow.errors import MDError
+from interfaceflow.md.settings import RelaxSettings
+
+logger = logging.getLogger("interfaceflow.md")
+
+_OPTIMIZERS = {"FIRE": FIRE, "BFGS": BFGS}
+# Voigt mask: only the zz strain, i.e. the length of the cell vector along the interface normal.
+NORMAL_STRAIN_MASK = [False, False, True, False, False, False]
+
+
+@dataclass
+class RelaxResult:
+    """Outcome of :func:`run_relax`: final atoms and convergence record."""
+
+    atoms: Atoms
+    converged: bool
+    steps: int
+    fmax_eV_per_A: float
+    energy_eV: float
+    initial_energy_eV: float
+    cell_c_change_A: float
+    wall_s: float
+    energies_eV: list[float] = field(default_factory=list)
+    fmax_history_eV_per_A: list[float] = field(default_factory=list)
+
+
+def _max_force(atoms: Atoms) -> float:
+    """Largest force norm on the movable atoms (constraints applied)."""
+    forces = atoms.get_forces()
+    return float(np.linalg.norm(forces, axis=1).max()) if len(forces) else 0.0
+
+
+def run_relax(atoms: Atoms, calculator: Calculator, settings: RelaxSettings) -> RelaxResult:
+    """Relax ``atoms`` (not modified) with ``calculator``; fixed atoms come from its constraints.
+
+    With ``settings.relax_cell_normal`` the c vector's length relaxes too (FrechetCellFilter with
+    only the zz strain free), at ``settings.pressure_bar``. Convergence is ASE's: every force on a
+    movable atom (and the cell's generalized force) below ``fmax_eV_per_A``.
+    """
+    atoms = atoms.copy()
+    calculator.reset()
+    atoms.calc = calculator
+    c0 = float(np.linalg.norm(atoms.cell[2]))
+    energies: list[float] = []
+    fmaxes: list[float] = []
+    initial_energy = float(atoms.get_potential_energy())
+    if not np.isfinite(initial_energy):
+        raise MDError("the starting structure has a non-finite energy; check it for overlapping atoms")
+
+    target = atoms
+    if settings.relax_cell_normal:
+        target = FrechetCellFilter(
+            atoms, mask=NORMAL_STRAIN_MASK, scalar_pressure=settings.pressure_bar * units.bar
+        )
+    optimizer = _OPTIMIZERS[settings.optimizer](target, logfile=None)
+
+    def record() -> None:
+        energies.append(float(atoms.get_potential_energy()))
+        fmaxes.append(_max_force(atoms))
+
+    optimizer.attach(record, interval=1)
+    start = time.perf_counter()
+    converged = bool(optimizer.run(fmax=settings.fmax_eV_per_A, steps=settings.steps))
+    wall_s = time.perf_counter() - start
+    final = atoms.copy()
+    final.calc = None
+    result = RelaxResult(
+        atoms=final,
+        converged=converged,
+        steps=int(optimizer.nsteps),
+        fmax_eV_per_A=_max_force(atoms),
+        energy_eV=float(atoms.get_potential_energy()),
+        initial_energy_eV=initial_energy,
+        cell_c_change_A=float(np.linalg.norm(atoms.cell[2])) - c0,
+        wall_s=wall_s,
+        energies_eV=energies,
+        fmax_history_eV_per_A=fmaxes,
+    )
+    logger.info(
+        "relaxation %s after %d steps: fmax %.4f eV/Å (target %.4f), E %.6f eV",
+        "converged" if converged else "NOT converged",
+        result.steps, result.fmax_eV_per_A, settings.fmax_eV_per_A, result.energy_eV,
+    )
+    return result
