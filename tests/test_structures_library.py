@@ -14,7 +14,8 @@ from interfaceflow.structures import get_phase, list_phases, load_structure, ord
 from interfaceflow.structures.prototypes import PHASES
 from interfaceflow.structures.validation import check_bulk, ligand_counts
 
-REQUIRED = {"Li", "Li6PS5Cl", "beta-Li3PS4", "Li10GeP2S12", "LLZO", "LiCoO2", "LiNbO3", "Li2S", "Li3P", "LiCl"}
+REQUIRED = {"Li", "Li6PS5Cl", "beta-Li3PS4", "Li10GeP2S12", "LLZO", "LiCoO2", "LiNbO3", "Li2S", "Li3P", "LiCl",
+            "Li7P3S11", "Li3InCl6", "LiTi2(PO4)3", "Li15Ge4", "alpha-S", "Li4P2S6"}
 
 
 def test_library_holds_the_phases_the_tests_and_demo_need():
@@ -39,7 +40,7 @@ def test_every_phase_is_ordered_neutral_and_chemically_sane(phase):
 
 @pytest.mark.parametrize(("name", "center", "ligand"), [
     ("Li6PS5Cl", "P", "S"), ("beta-Li3PS4", "P", "S"), ("Li10GeP2S12", "P", "S"),
-    ("Li10GeP2S12", "Ge", "S"), ("Li3PO4", "P", "O"),
+    ("Li10GeP2S12", "Ge", "S"), ("Li3PO4", "P", "O"), ("LiTi2(PO4)3", "P", "O"), ("Li7P3S11", "P", "S"),
 ])
 def test_polyanions_are_tetrahedra_with_sensible_bonds(name, center, ligand):
     s = get_phase(name).structure
@@ -147,3 +148,97 @@ def test_partial_occupancy_without_a_small_ordering_fails_with_advice():
     with pytest.raises(StructureError) as err:
         order_structure(odd)
     assert "order it yourself" in str(err.value) and "\n" not in str(err.value)
+
+
+def _bonded_groups(structure: Structure, element: str, cutoff_A: float) -> list[int]:
+    """Sizes of the groups of ``element`` atoms linked by bonds shorter than ``cutoff_A`` (periodic)."""
+    import networkx as nx
+
+    idx = [i for i, site in enumerate(structure) if site.specie.symbol == element]
+    graph = nx.Graph()
+    graph.add_nodes_from(idx)
+    for i in idx:
+        for n in structure.get_neighbors(structure[i], cutoff_A):
+            if n.specie.symbol == element:
+                graph.add_edge(i, n.index)
+    return sorted(len(c) for c in nx.connected_components(graph))
+
+
+def test_alpha_sulfur_is_made_of_whole_s8_crowns():
+    s = get_phase("S8").structure
+    assert s.composition.reduced_formula == "S" and len(s) == 128
+    assert _bonded_groups(s, "S", 2.3) == [8] * 16
+    bonds = [n.nn_distance for site in s for n in s.get_neighbors(site, 2.3)]
+    assert len(bonds) == 2 * len(s) and 2.0 < min(bonds) and max(bonds) < 2.1
+    # slabs keep the rings whole: every S of a cut slab still has its two ring neighbours
+    from interfaceflow.structures.slabs import OrientedBulk, find_fragments
+
+    oriented = OrientedBulk.from_structure(s, (0, 0, 1), region="product", name="alpha-S")
+    fragments, _ = find_fragments(oriented.ouc)
+    assert {len(f) for f in fragments} == {8}
+
+
+def test_li4p2s6_holds_ethane_like_p2s6_units():
+    s = get_phase("Li4P2S6").structure
+    assert s.composition.reduced_formula == "Li2PS3"
+    assert np.all(ligand_counts(s, "P", "S", 2.5) == 3)
+    assert np.all(ligand_counts(s, "P", "P", 2.4) == 1)
+    p_p = [n.nn_distance for site in s if site.specie.symbol == "P" for n in s.get_neighbors(site, 2.4)
+           if n.specie.symbol == "P"]
+    assert 2.1 < np.mean(p_p) < 2.35
+    # a P2S6 pulled apart is no longer four-fold and check_bulk says so
+    broken = s.copy()
+    p_sites = [i for i, site in enumerate(broken) if site.specie.symbol == "P"]
+    broken.translate_sites(p_sites[:1], [0, 0, 0.15], frac_coords=True)
+    with pytest.raises(StructureError):
+        check_bulk(broken, "Li4P2S6", {"Li": 1, "P": 4, "S": -2})
+
+
+def test_li15ge4_has_isolated_germanium():
+    s = get_phase("Li15Ge4").structure
+    assert s.composition.reduced_formula == "Li15Ge4" and len(s) == 76
+    assert _bonded_groups(s, "Ge", 3.5) == [1] * 16
+    ge_li = [n.nn_distance for site in s if site.specie.symbol == "Ge" for n in s.get_neighbors(site, 3.2)]
+    assert len(ge_li) >= 16 * 10 and min(ge_li) > 2.4
+
+
+@pytest.mark.parametrize(("name", "cation", "anion", "cut", "n"), [
+    ("Li3InCl6", "In", "Cl", 3.0, 6), ("Li3InCl6", "Li", "Cl", 3.1, 6), ("LiTi2(PO4)3", "Ti", "O", 2.3, 6),
+])
+def test_octahedral_cations(name, cation, anion, cut, n):
+    s = get_phase(name).structure
+    assert np.all(ligand_counts(s, cation, anion, cut) == n)
+
+
+def test_nasicon_end_member_provenance_says_what_stands_in_for_latp():
+    phase = get_phase("LATP")
+    assert phase.name == "LiTi2(PO4)3" and phase.coordinates == "model"
+    assert "LATP" in phase.ordering_method and "end member" in phase.ordering_method
+
+
+def test_li7p3s11_holds_p2s7_and_ps4_in_equal_numbers():
+    s = get_phase("Li7P3S11").structure
+    assert s.composition.reduced_formula == "Li7P3S11" and len(s) == 42
+    assert np.all(ligand_counts(s, "P", "S", 2.5) == 4)
+    p_per_s = [sum(1 for n in s.get_neighbors(site, 2.5) if n.specie.symbol == "P") for site in s
+               if site.specie.symbol == "S"]
+    assert p_per_s.count(2) == 2  # one bridging S per P2S7, two P2S7 per cell
+    assert p_per_s.count(0) == 0  # no free S2-
+    assert sorted(_bonded_groups_through(s, "P", "S", 2.5)) == [5, 5, 9, 9]  # 2 PS4 + 2 P2S7
+    from interfaceflow.structures.slabs import find_fragments
+
+    assert sorted(len(f) for f in find_fragments(s)[0] if len(f) > 1) == [5, 5, 9, 9]
+
+
+def _bonded_groups_through(structure: Structure, center: str, ligand: str, cutoff_A: float) -> list[int]:
+    """Sizes of the centre-ligand units (atoms) in ``structure``."""
+    import networkx as nx
+
+    graph = nx.Graph()
+    for i, site in enumerate(structure):
+        if site.specie.symbol == center:
+            graph.add_node(i)
+            for n in structure.get_neighbors(site, cutoff_A):
+                if n.specie.symbol == ligand:
+                    graph.add_edge(i, n.index)
+    return [len(c) for c in nx.connected_components(graph)]

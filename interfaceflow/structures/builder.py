@@ -30,8 +30,8 @@ from interfaceflow.provenance import package_versions
 from interfaceflow.structures.library import load_structure, phase_metadata
 from interfaceflow.structures.matching import LatticeMatch, best_strain_pct, match_lattices
 from interfaceflow.structures.report import CandidateInterface, InterfaceBuildReport, TerminationRecord
-from interfaceflow.structures.slabs import Miller, OrientedBulk, fragment_cutoffs
-from interfaceflow.structures.validation import POLYANION_BONDS
+from interfaceflow.structures.slabs import Miller, OrientedBulk
+from interfaceflow.structures.validation import CENTRE_BOND_A, polyanion_cutoffs
 
 StrainSide = Literal["softer", "electrode", "electrolyte"]
 #: Score penalty per unit of |ln(area / target area)| (a factor 2 off the target costs 1.4 % strain).
@@ -383,20 +383,19 @@ def _formal_charges(regions: list[str], species: list[str], sides: dict[str, _Si
 
 
 def _count_broken_polyanions(structure: Structure) -> int:
-    cutoffs = fragment_cutoffs(structure)
-    cutoffs.pop(("P", "P"), None)
+    """Polyanion centres without four neighbours (ligands, plus the P-P partner in P2S6)."""
+    cutoffs = polyanion_cutoffs({el.symbol for el in structure.composition})
     centers = {c for c, _ in cutoffs}
     if not centers:
         return 0
-    rmax = max(cutoffs.values())
-    i, j, _, d = structure.get_neighbor_list(rmax)
+    i, j, _, d = structure.get_neighbor_list(max(*cutoffs.values(), CENTRE_BOND_A))
     symbols = np.array([s.specie.symbol for s in structure])
     broken = 0
     for c in sorted(centers):
         for idx in np.nonzero(symbols == c)[0]:
             sel = i == idx
             n = sum(1 for jj, dd in zip(j[sel], d[sel])
-                    if (c, symbols[jj]) in POLYANION_BONDS and dd <= cutoffs.get((c, symbols[jj]), 0))
+                    if dd <= cutoffs.get((c, symbols[jj]), CENTRE_BOND_A if symbols[jj] == c else 0.0))
             broken += n != 4
     return broken
 

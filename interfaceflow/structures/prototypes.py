@@ -174,6 +174,77 @@ PHASES: tuple[PhaseDefinition, ...] = (
         aliases=("LOC", "antiperovskite"),
         oxidation_states={"Li": 1, "O": -2, "Cl": -1},
     ),
+    PhaseDefinition(
+        name="Li7P3S11", formula="Li7P3S11", role="electrolyte", spacegroup="P-1",
+        lattice_abc_A=(12.5009, 6.0316, 12.5303), lattice_angles_deg=(102.845, 113.2024, 74.467),
+        species=("Li", "Li", "Li", "Li", "Li", "Li", "Li", "P", "P", "P", "S", "S", "S", "S", "S", "S", "S", "S",
+                 "S", "S", "S"),
+        coords=((0.09158, 0.24983, 0.64531), (0.03753, 0.80872, 0.07771), (0.69752, 0.64705, 0.52919),
+                (0.34, 0.69164, 0.81027), (0.45793, 0.33685, 0.28806), (0.23235, 0.84349, 0.32499),
+                (0.36752, 0.2393, 0.99495), (0.20429, 0.8473, 0.51865), (0.82012, 0.7457, 0.8876),
+                (0.55167, 0.18562, 0.83846), (0.16638, 0.83421, 0.66108), (0.1546, 0.18043, 0.48046),
+                (0.11244, 0.64255, 0.37403), (0.37744, 0.7215, 0.51783), (0.67415, 0.95122, 0.75696),
+                (0.82864, 0.85145, 0.05505), (0.9647, 0.76789, 0.86006), (0.76418, 0.44012, 0.84039),
+                (0.4416, 0.37241, 0.70846), (0.64212, 0.34928, 0.99393), (0.46566, 0.96399, 0.85707)),
+        source="lattice (P-1, Z = 2): Yamane et al., Solid State Ionics 178, 1163 (2007)",
+        doi="10.1016/j.ssi.2007.05.020", bulk_modulus_GPa=20.0, aliases=("LPS-glass-ceramic", "Li7P3S11-glass-ceramic"),
+        coordinates="model",
+        ordering_method="ordered model (no partial occupancies): 2 P2S7 + 2 PS4 + 14 Li per cell",
+        oxidation_states={"Li": 1, "P": 5, "S": -2},
+        notes=(
+            "NOT the refined Yamane positions (not available offline): one PS4 and one P2S7 unit (P-S 2.03 A, "
+            "bridging P-S 2.10 A, P-S-P 110 deg) were packed at random in the asymmetric unit of the Yamane "
+            "cell (best of 4000 trials, seed 7), 7 Li put in the largest voids, and all positions relaxed at "
+            "fixed cell with SevenNet-0 keeping P-1 symmetry (FIRE, fmax 0.05 eV/A). The coordinates above are "
+            "that relaxed model; the P2S7/PS4 ratio and cell match the experimental phase, the Li sites do not "
+            "claim to."
+        ),
+    ),
+    PhaseDefinition(
+        name="Li3InCl6", formula="Li3InCl6", role="electrolyte", spacegroup="C2/m",
+        lattice_abc_A=(6.439, 11.142, 6.390), lattice_angles_deg=(90.0, 109.78, 90.0),
+        species=("In", "Li", "Li", "Cl", "Cl"),
+        coords=((0, 0.5, 0), (0, 0, 0.5), (0, 1 / 3, 0.5), (0.2434, 0, 0.2337), (0.2516, 0.3213, 0.2347)),
+        source=(
+            "Li3InCl6 structure type and cell: Asano et al., Adv. Mater. 30, 1803075 (2018); lattice "
+            "a = 6.439, b = 11.142, c = 6.390 A, beta = 109.78 deg as commonly reported for C2/m Li3InCl6"
+        ),
+        doi="10.1002/adma.201803075", bulk_modulus_GPa=25.0, aliases=("LIC", "LiInCl"),
+        coordinates="model", relax_fixed_cell=True,
+        ordering_method=(
+            "ordered layered rock salt: In fills the 2-fold octahedral site of the In layer (its 4g "
+            "Li/In-mixed sites left empty), Li fills the 2c + 4h octahedra of the Li layer"
+        ),
+        oxidation_states={"Li": 1, "In": 3, "Cl": -1},
+        notes=(
+            "ccp Cl (4i + 8j, Li2MnO3-type C2/m positions) with octahedral cations; the refined Asano "
+            "coordinates and the partial In/Li occupancies of the In layer were not available offline, "
+            "so the ideal ordering was relaxed at fixed cell with SevenNet-0."
+        ),
+    ),
+    PhaseDefinition(
+        name="LiTi2(PO4)3", formula="LiTi2(PO4)3", role="electrolyte", spacegroup="R-3c",
+        lattice_abc_A=(8.5129, 8.5129, 20.843), lattice_angles_deg=_HEX,
+        species=("Li", "Ti", "P", "O", "O"),
+        coords=((0, 0, 0), (0, 0, 0.14194), (0.2885, 0, 0.25), (0.1853, -0.0052, 0.1923), (0.1906, 0.1676, 0.0841)),
+        source=(
+            "NASICON LiTi2(PO4)3 (R-3c, a = 8.513, c = 20.84 A), the Al-free end member of LATP "
+            "Li1.3Al0.3Ti1.7(PO4)3 (Aono et al., J. Electrochem. Soc. 137, 1023 (1990))"
+        ),
+        bulk_modulus_GPa=100.0, aliases=("LTP", "LATP", "NASICON"),
+        coordinates="model", relax_fixed_cell=True,
+        ordering_method=(
+            "ordered as the end member: Li on the M1 (6b) site only. LATP's 0.3 Al per formula unit "
+            "(1.8 per 108-atom cell) and its extra 0.3 Li on M3 need a 5x supercell (540 atoms, "
+            "~1e10 orderings), too large for the library, so LiTi2(PO4)3 stands in for LATP"
+        ),
+        oxidation_states={"Li": 1, "Ti": 4, "P": 5, "O": -2},
+        notes=(
+            "Wyckoff positions of the NASICON framework (Ti 12c, P 18e, O 2 x 36f, Li 6b) entered from "
+            "memory of the LiTi2(PO4)3 refinements, then relaxed at fixed cell with SevenNet-0; the alias "
+            "'LATP' resolves to this end member."
+        ),
+    ),
     # ---------------------------------------------------------------- coatings
     PhaseDefinition(
         name="LiNbO3", formula="LiNbO3", role="coating", spacegroup="R3c",
@@ -253,5 +324,51 @@ PHASES: tuple[PhaseDefinition, ...] = (
         source="black phosphorus: Brown & Rundqvist, Acta Cryst. 19, 684 (1965)",
         database_id="mp-157", bulk_modulus_GPa=36.0, aliases=("P", "black-P", "phosphorus"),
         oxidation_states={"P": 0},
+    ),
+    PhaseDefinition(
+        name="Li15Ge4", formula="Li15Ge4", role="product", spacegroup="I-43d",
+        lattice_abc_A=(10.783, 10.783, 10.783), lattice_angles_deg=_CUBIC,
+        species=("Ge", "Li", "Li"), coords=((0.2083, 0.2083, 0.2083), (0.375, 0, 0.25), (0.1209, 0.1599, 0.9567)),
+        source="Cu15Si4-type Li15Ge4, a = 10.783 A: Johnson, Smith & Wood, Acta Cryst. 18, 131 (1965)",
+        bulk_modulus_GPa=30.0,
+        coordinates="model", relax_fixed_cell=True,
+        oxidation_states={"Li": 0, "Ge": 0},
+        notes=(
+            "Ge 16c, Li 12a + 48e of the Cu15Si4 type at the Li15Ge4 lattice; the refined positions were not "
+            "available offline (values of the isotypic Li15Si4 were used), relaxed at fixed cell with SevenNet-0. "
+            "Isolated Ge (Ge-Ge > 4.5 A)."
+        ),
+    ),
+    PhaseDefinition(
+        name="alpha-S", formula="S", role="product", spacegroup="Fddd:2",
+        lattice_abc_A=(10.4646, 12.8660, 24.4860), lattice_angles_deg=_CUBIC,
+        species=("S", "S", "S", "S"),
+        coords=((0.85556, 0.95261, 0.95149), (0.78566, 0.03041, 0.07633), (0.70693, 0.97938, 0.00411),
+                (0.78700, 0.90732, 0.12896)),
+        source="orthorhombic alpha-S8 at 100 K: Rettig & Trotter, Acta Cryst. C 43, 2260 (1987) (origin choice 2)",
+        bulk_modulus_GPa=15.0, aliases=("S", "sulfur", "S8", "a-S"),
+        oxidation_states={"S": 0},
+        notes=(
+            "Four 32h S sites give sixteen crown S8 rings per cell (S-S 2.02-2.07 A); the coordinates were "
+            "entered from memory of the paper and checked by the ring geometry."
+        ),
+    ),
+    PhaseDefinition(
+        name="Li4P2S6", formula="Li4P2S6", role="product", spacegroup="P-31m",
+        lattice_abc_A=(6.070, 6.070, 6.577), lattice_angles_deg=_HEX,
+        species=("P", "S", "Li", "Li"),
+        coords=((0, 0, 0.171), (0.3245, 0, 0.245), (1 / 3, 2 / 3, 0), (1 / 3, 2 / 3, 0.5)),
+        source="Li4P2S6 (P-31m, a = 6.070, c = 6.577 A): Mercier et al., J. Solid State Chem. 43, 151 (1982)",
+        bulk_modulus_GPa=25.0, aliases=("LPS-hypo", "Li2PS3"),
+        coordinates="model", relax_fixed_cell=True,
+        ordering_method=(
+            "Li on the 2c and 2d octahedral sites; one staggered P2S6 per cell with its P-P bond along c "
+            "(any P2S6 orientational or stacking disorder of real samples is not modelled)"
+        ),
+        oxidation_states={"Li": 1, "P": 4, "S": -2},
+        notes=(
+            "Ethane-like P2S6 (P-P 2.25 A, P-S 2.03 A) built on 2e/6k, Li in the octahedra between the S "
+            "layers, relaxed at fixed cell with SevenNet-0."
+        ),
     ),
 )

@@ -20,17 +20,19 @@ from pymatgen.core.surface import SlabGenerator
 from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
 
 from interfaceflow.errors import StructureError
-from interfaceflow.structures.validation import polyanion_cutoffs
+from interfaceflow.structures.validation import CENTRE_BOND_A, polyanion_cutoffs
 
 Miller = tuple[int, int, int]
 
 
 def fragment_cutoffs(structure: Structure) -> dict[tuple[str, str], float]:
-    """Bonds that hold fragments together: polyanion bonds, plus P-P in thiophosphates (P2S6)."""
+    """Bonds that hold fragments together: polyanion bonds, P-P in thiophosphates (P2S6), S-S (S8, S_n)."""
     elements = {el.symbol for el in structure.composition}
     cutoffs = polyanion_cutoffs(elements)
     if "P" in elements and ("S" in elements or "O" in elements):
-        cutoffs[("P", "P")] = 2.4
+        cutoffs[("P", "P")] = CENTRE_BOND_A
+    if "S" in elements:
+        cutoffs[("S", "S")] = 2.3  # covalent S-S ~2.05 A; S-S contacts in sulfides are > 3 A
     return cutoffs
 
 

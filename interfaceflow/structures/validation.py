@@ -27,6 +27,8 @@ POLYANION_BONDS: dict[tuple[str, str], float] = {
 
 #: Shortest acceptable distance between atoms that are not a polyanion bond (Å).
 MIN_NONBONDED_A = 1.7
+#: Longest bond between two polyanion centres of one unit (the P-P bond of P2S6, ~2.2 Å).
+CENTRE_BOND_A = 2.4
 
 
 def polyanion_cutoffs(elements: set[str]) -> dict[tuple[str, str], float]:
@@ -78,14 +80,15 @@ def check_bulk(structure: Structure, formula: str, oxidation_states: dict[str, f
     elements = {el.symbol for el in comp}
     cutoffs = polyanion_cutoffs(elements)
     for (center, ligand), cut in cutoffs.items():
-        counts = ligand_counts(structure, center, ligand, cut)
+        # a centre is four-fold: four ligands (PS4, PO4, P2S7) or three plus a centre (P2S6)
+        counts = ligand_counts(structure, center, ligand, cut) + ligand_counts(structure, center, center, CENTRE_BOND_A)
         if counts.size and not np.all(counts == 4):
             raise StructureError(
-                f"{formula}: {center} has {sorted(set(counts.tolist()))} {ligand} neighbours within {cut} A, "
-                "expected 4; fix the positions"
+                f"{formula}: {center} has {sorted(set(counts.tolist()))} {ligand} (+{center}) neighbours within "
+                f"{cut} A, expected 4; fix the positions"
             )
     dmin = min_distance_A(structure)
-    bonded = {frozenset(p) for p in cutoffs}
+    bonded = {frozenset(p) for p in cutoffs} | {frozenset((c, c)) for c, _ in cutoffs}
     dm = structure.distance_matrix.copy()
     np.fill_diagonal(dm, np.inf)
     symbols = [s.specie.symbol for s in structure]
