@@ -15,6 +15,7 @@ def test_shipped_recipes_validate(path):
     recipe = load_recipe(path)
     assert recipe.name == path.stem
     assert recipe.md.steps > 0 and recipe.max_atoms <= 400  # shipped recipes are CPU-demo sized
+    assert recipe.calculator.plugin == "sevennet"  # the offline default: runs without downloads
 
 
 def test_shipped_recipe_is_found_by_name():

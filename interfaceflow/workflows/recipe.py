@@ -48,6 +48,7 @@ class BuildSpec(_Section):
     fix_outer_A: float = Field(default=0.0, ge=0)
     strain_side: Literal["softer", "electrode", "electrolyte"] = "softer"
     coating_thickness_A: float | None = Field(default=None, gt=0, description="Coating slab thickness.")
+    min_slab_thickness_A: float | None = Field(default=None, gt=0, description="Thinnest slab allowed.")
     termination_index: int | None = Field(default=None, ge=0, description="See the build report.")
 
 
