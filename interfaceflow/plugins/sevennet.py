@@ -46,7 +46,12 @@ class SevenNetPlugin(CalculatorPlugin):
         from interfaceflow.plugins.torch_compat import allow_e3nn_constants
 
         allow_e3nn_constants()
+        import torch
         from sevenn.calculator import SevenNetCalculator
+
+        # TorchScript's profiling executor re-optimises the graph after the first calls, which
+        # changes forces in the last bits; without it, MD with a given seed repeats bit for bit.
+        torch._C._jit_set_profiling_executor(False)
 
         return SevenNetCalculator(model=str(self.weights_path(model)), device=device, **kwargs)
 

@@ -1,0 +1,311 @@
+"""Overhead of the interfaceflow MD job against a bare ASE loop and atomate2's ForceFieldMDMaker.
+
+Part 1 (speed): the same NVT-Langevin MD (same SevenNet-0 calculator object, same 96-atom Li2S
+cell, same steps, timestep, friction, temperature and seed) run three ways, interleaved,
+``--repeats`` times; the fastest repeat of each counts (the machine is shared, noise only adds):
+
+* ``bare ASE``: ``MaxwellBoltzmannDistribution`` + ``ase.md.langevin.Langevin(...).run(steps)``,
+  no observer at all, drawing from the same random streams (it ends on the same positions);
+* ``interfaceflow``: the body of ``InterfaceMDMaker.make`` (the job without a JobStore): registry
+  lookup, ``run_md`` with its default output (H5MD frame every ``traj_interval`` steps, checkpoint,
+  guards every 10 steps, progress/log observer), then the ``MDDocument``;
+* ``atomate2``: the body of ``ForceFieldMDMaker.make`` (``run_ase`` + ``ForceFieldTaskDocument``)
+  with ``_get_calculator`` returning the very same calculator object, the same ``traj_interval``.
+
+Part 2 (memory): a fresh process per run runs ``--mem-short`` or ``--mem-long`` frames (one frame
+per step) with ASE's EMT on a 32-atom Cu cell, for interfaceflow and for atomate2 (whose observer
+keeps frames in memory); a thread samples the resident memory (psutil) every 10 ms. Printed: the
+peak during the run minus the RSS just before it, and its growth from the short to the long run.
+
+Last line: ``md_overhead_vs_raw_ase=<interfaceflow s/step / bare ASE s/step>``.
+Run: ``python benchmarks/md_overhead.py`` (about 10 minutes on 2 shared cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+warnings.filterwarnings("ignore")
+
+TEMPERATURE_K = 600.0
+TIMESTEP_FS = 2.0
+FRICTION_PER_FS = 0.01
+SEED = 7
+
+
+def li2s_structure(repeat: int = 2):
+    """Antifluorite Li2S, conventional cell repeated: 12 * repeat**3 atoms, slightly rattled."""
+    from pymatgen.core import Lattice, Structure
+
+    structure = Structure.from_spacegroup("Fm-3m", Lattice.cubic(5.71), ["Li", "S"], [[0.25] * 3, [0, 0, 0]])
+    structure.make_supercell([repeat] * 3)
+    structure.perturb(0.05, min_distance=0.0)
+    return structure
+
+
+# ----------------------------------------------------------------------------------- the three ways
+def run_bare_ase(structure, calculator, steps: int):
+    """The baseline: ASE's Langevin loop and nothing else; returns the final atoms.
+
+    It draws velocities and Langevin noise from the same random streams as interfaceflow (the
+    seed's two ``SeedSequence`` children), so both integrate the very same trajectory.
+    """
+    from ase import units
+    from ase.md.langevin import Langevin
+    from ase.md.velocitydistribution import MaxwellBoltzmannDistribution, Stationary
+
+    velocity_seed, dynamics_seed = np.random.SeedSequence(SEED).spawn(2)
+    atoms = structure.to_ase_atoms()
+    MaxwellBoltzmannDistribution(atoms, temperature_K=TEMPERATURE_K, rng=np.random.default_rng(velocity_seed))
+    Stationary(atoms)
+    atoms.calc = calculator
+    dyn = Langevin(
+        atoms, TIMESTEP_FS * units.fs, temperature_K=TEMPERATURE_K,
+        friction=FRICTION_PER_FS / units.fs, fixcm=False, rng=np.random.default_rng(dynamics_seed),
+    )
+    dyn.run(steps)
+    return atoms
+
+
+class ObserverClock:
+    """Wall time spent in interfaceflow's per-step observer (frames, guards, checkpoints, progress).
+
+    Measured directly, it is immune to the calculator's noise on a shared machine.
+    """
+
+    seconds = 0.0
+    calls = 0
+
+    @classmethod
+    def install(cls) -> None:
+        from interfaceflow.md.engine import _MDRun
+
+        original = _MDRun.observe
+
+        def timed(self) -> None:
+            start = time.perf_counter()
+            try:
+                original(self)
+            finally:
+                cls.seconds += time.perf_counter() - start
+                cls.calls += 1
+
+        _MDRun.observe = timed
+
+
+def run_interfaceflow(structure, calculator_spec: dict, steps: int, traj_interval: int, workdir: Path) -> None:
+    """The interfaceflow MD job's body (``make`` without jobflow's store)."""
+    from interfaceflow.workflows.md import InterfaceMDMaker
+
+    maker = InterfaceMDMaker(
+        calculator=calculator_spec,
+        settings=dict(
+            ensemble="nvt_langevin", temperature_K=TEMPERATURE_K, timestep_fs=TIMESTEP_FS,
+            friction_per_fs=FRICTION_PER_FS, steps=steps, seed=SEED, traj_interval=traj_interval,
+        ),
+        progress=False,
+    )
+    doc = InterfaceMDMaker.make.original(maker, structure, workdir=str(workdir))
+    assert doc.status == "completed" and doc.steps_done == steps
+    return doc
+
+
+def atomate2_maker(calculator, steps: int, traj_interval: int):
+    """atomate2's ForceFieldMDMaker, fed the same ASE calculator object."""
+    from atomate2.forcefields.md import ForceFieldMDMaker
+
+    class SameCalculatorMDMaker(ForceFieldMDMaker):
+        def _get_calculator(self):
+            return calculator
+
+    return SameCalculatorMDMaker(
+        force_field_name="SevenNet", ensemble="nvt", dynamics="langevin",
+        temperature=TEMPERATURE_K, time_step=TIMESTEP_FS, n_steps=steps,
+        traj_interval=traj_interval, mb_velocity_seed=SEED,
+        ase_md_kwargs={"friction": FRICTION_PER_FS / __import__("ase").units.fs},
+    )
+
+
+def run_atomate2(structure, calculator, steps: int, traj_interval: int) -> None:
+    """The body of atomate2's ForceFieldMDMaker.make (``run_ase`` + task document)."""
+    from atomate2.forcefields.md import ForceFieldMDMaker
+
+    maker = atomate2_maker(calculator, steps, traj_interval)
+    doc = ForceFieldMDMaker.make.original(maker, structure)
+    assert doc is not None
+
+
+# --------------------------------------------------------------------------------------- speed part
+@dataclass
+class Timing:
+    name: str
+    best_s_per_step: float
+    all_s_per_step: list[float]
+
+
+def speed(args) -> dict[str, Timing]:
+    import torch
+
+    torch.set_num_threads(args.threads)
+    from interfaceflow.plugins.registry import get_calculator
+
+    spec = {"plugin": "sevennet", "model": "7net-0", "device": "cpu", "dtype": "float32"}
+    calculator = get_calculator(**spec).calculator
+    structure = li2s_structure(args.repeat)
+    print(f"system: Li2S, {len(structure)} atoms; calculator: SevenNet-0 (cpu, float32, "
+          f"{args.threads} torch thread(s)); {args.steps} NVT-Langevin steps of {TIMESTEP_FS} fs; "
+          f"frame every {args.traj_interval} steps", flush=True)
+    atoms = structure.to_ase_atoms()
+    atoms.calc = calculator
+    atoms.get_forces()  # warm-up: model load and first-call costs stay out of the timings
+    ObserverClock.install()
+    times: dict[str, list[float]] = {"bare ASE": [], "interfaceflow": [], "atomate2": []}
+    finals = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for repeat in range(args.repeats):
+            runs = {
+                "bare ASE": lambda: run_bare_ase(structure, calculator, args.steps),
+                "interfaceflow": lambda: run_interfaceflow(
+                    structure, spec, args.steps, args.traj_interval, Path(tmp) / f"if-{repeat}"
+                ),
+                "atomate2": lambda: run_atomate2(structure, calculator, args.steps, args.traj_interval),
+            }
+            order = list(runs)[repeat % 3:] + list(runs)[: repeat % 3]  # rotate to spread drift
+            for name in order:
+                start = time.perf_counter()
+                finals[name] = runs[name]()
+                times[name].append((time.perf_counter() - start) / args.steps)
+            print(f"  repeat {repeat + 1}: " + ", ".join(f"{n} {times[n][-1]:.4f} s/step" for n in times), flush=True)
+        if args.steps % args.traj_interval == 0:
+            from interfaceflow.io.h5md import H5MDReader
+
+            with H5MDReader(finals["interfaceflow"].trajectory_path) as traj:
+                diff = np.abs(traj.positions(-1) - finals["bare ASE"].positions).max()
+                same = diff == 0.0
+            print(f"  interfaceflow and bare ASE end on bit-identical positions: {same} (max |dx| {diff:.2e} Å)")
+    return {name: Timing(name, min(values), values) for name, values in times.items()}
+
+
+# -------------------------------------------------------------------------------------- memory part
+class _PeakRSS:
+    """Samples this process's resident memory every 10 ms in a thread; keeps the peak."""
+
+    def __init__(self):
+        import threading
+
+        import psutil
+
+        self._process = psutil.Process()
+        self.baseline = self.peak = self._process.memory_info().rss
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.01):
+            self.peak = max(self.peak, self._process.memory_info().rss)
+
+    def __enter__(self) -> _PeakRSS:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._process.memory_info().rss)
+
+
+def memory_child(method: str, frames: int) -> None:
+    """Run ``frames`` EMT steps writing a frame per step; print RSS before and peak during (bytes)."""
+    from ase.build import bulk
+    from ase.calculators.emt import EMT
+    from atomate2.forcefields.md import ForceFieldMDMaker
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    from interfaceflow.md.engine import run_md
+    from interfaceflow.md.settings import MDSettings
+
+    atoms = bulk("Cu", cubic=True).repeat((2, 2, 2))
+    atoms.rattle(0.05, seed=1)
+    with tempfile.TemporaryDirectory() as tmp, _PeakRSS() as rss:
+        if method == "interfaceflow":
+            settings = MDSettings(
+                ensemble="nvt_langevin", temperature_K=TEMPERATURE_K, timestep_fs=TIMESTEP_FS,
+                steps=frames, traj_interval=1, checkpoint_interval=1000, seed=SEED,
+            )
+            result = run_md(atoms, EMT(), settings, tmp, progress=False)
+        else:
+            maker = atomate2_maker(EMT(), frames, 1)
+            result = ForceFieldMDMaker.make.original(maker, AseAtomsAdaptor.get_structure(atoms))
+        assert result is not None
+    print(json.dumps({"baseline": rss.baseline, "peak": rss.peak}))
+
+
+def memory(args) -> dict[str, dict[int, float]]:
+    peaks: dict[str, dict[int, float]] = {}
+    methods = ["interfaceflow"] + ([] if args.skip_atomate2_memory else ["atomate2"])
+    for method in methods:
+        peaks[method] = {}
+        for frames in (args.mem_short, args.mem_long):
+            out = subprocess.run(
+                [sys.executable, __file__, "--memory-child", method, str(frames)],
+                capture_output=True, text=True, check=True,
+                env={**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"},
+            )
+            rss = json.loads(out.stdout.strip().splitlines()[-1])
+            peaks[method][frames] = (rss["peak"] - rss["baseline"]) / 2**20
+            print(f"  {method}: {frames} frames -> peak RSS {rss['peak'] / 2**20:.1f} MiB, "
+                  f"{peaks[method][frames]:+.1f} MiB over the process before the run", flush=True)
+    return peaks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=2, help="Li2S supercell repeat (12*r^3 atoms)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--traj-interval", type=int, default=10)
+    parser.add_argument("--mem-short", type=int, default=1000)
+    parser.add_argument("--mem-long", type=int, default=10000)
+    parser.add_argument("--skip-atomate2-memory", action="store_true")
+    parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--memory-child", nargs=2, metavar=("METHOD", "FRAMES"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.memory_child:
+        memory_child(args.memory_child[0], int(args.memory_child[1]))
+        return
+
+    timings = speed(args)
+    bare = timings["bare ASE"].best_s_per_step
+    print("\nper-step time (best of repeats):")
+    for timing in timings.values():
+        print(f"  {timing.name:14s} {timing.best_s_per_step:.4f} s/step  ratio vs bare ASE "
+              f"{timing.best_s_per_step / bare:.3f}")
+    ratio_atomate2 = timings["interfaceflow"].best_s_per_step / timings["atomate2"].best_s_per_step
+    print(f"  interfaceflow / atomate2 = {ratio_atomate2:.3f}")
+    per_step_ms = 1e3 * ObserverClock.seconds / max(ObserverClock.calls, 1)
+    print(f"  interfaceflow observer (frames, guards, checkpoint, progress): {per_step_ms:.3f} ms/step "
+          f"= {1e-3 * per_step_ms / bare:.4%} of a bare ASE step")
+
+    if not args.skip_memory:
+        print("\nmemory: EMT, 32 Cu atoms, one frame per step, fresh process per run")
+        peaks = memory(args)
+        for method, by_frames in peaks.items():
+            growth = by_frames[args.mem_long] - by_frames[args.mem_short]
+            print(f"  {method}: RSS growth {args.mem_short} -> {args.mem_long} frames = {growth:+.1f} MiB")
+    print(f"md_overhead_vs_raw_ase={timings['interfaceflow'].best_s_per_step / bare:.4f}")
+
+
+if __name__ == "__main__":
+    main()
