@@ -265,8 +265,8 @@ def _formula(name: str, get_phase) -> str:
 def _library_phases_in(elements: set[str]) -> dict:
     """Library phases whose elements all lie in ``elements``."""
     _, list_phases = phase_library()
-    return {
-        b.name: b.structure
+    return {  # primitive cells: same energy per atom, a fraction of the MLIP cost
+        b.name: b.structure.get_primitive_structure()
         for b in list_phases()
         if {el.symbol for el in b.structure.composition.elements} <= set(elements)
     }
