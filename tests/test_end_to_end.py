@@ -124,6 +124,15 @@ def test_python_api_reads_typed_documents_in_a_new_process(finished_study):
     )
 
 
+def assert_error_ends_the_log(proc, *fragments):
+    """A failure after jobs started: progress lines may precede it; the error is the last line."""
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: ")
+    for fragment in fragments:
+        assert fragment in last
+
+
 def assert_one_line_error(proc, *fragments):
     assert proc.returncode != 0
     lines = [line for line in proc.stderr.strip().splitlines() if line.strip()]
@@ -203,7 +212,7 @@ def test_failure_during_md_rolls_back_the_store(tmp_path):
         "md.guards.interval=1",
         env_extra={"INTERFACEFLOW_RUN_DIR": str(tmp_path / "runs")},
     )
-    assert_one_line_error(proc, "MD stopped at step")
+    assert_error_ends_the_log(proc, "MD stopped at step")
     assert store_count(store) == 0  # build and relax outputs were removed too
 
 

@@ -14,7 +14,16 @@ from interfaceflow.cli import core  # noqa: E402,F401
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    Only interfaceflow's own warnings (thin statistics, charge neutrality, ...) reach the terminal;
+    those of torch, e3nn, jobflow and other dependencies are noise to a CLI user, and an error
+    must stay one line.
+    """
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    warnings.filterwarnings("default", module=r"interfaceflow(\.|$)")
     app()
 
 
