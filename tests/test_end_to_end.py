@@ -99,7 +99,7 @@ def test_results_are_listed_by_a_new_process(finished_study):
         "created",
     } <= set(row)
     assert row["id"] == summary["study_id"] and row["calculator"] == "sevennet"
-    assert row["temperature_K"] == 600
+    assert row["temperature_K"] == 400
     filtered = run_cli("results", "--store", str(store), "--json", "--electrolyte", "LLZO")
     assert json.loads(filtered.stdout) == []
     shown = run_cli("show", row["id"][:8], "--store", str(store), "--json")

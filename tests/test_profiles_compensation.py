@@ -27,3 +27,24 @@ def test_unknown_compensating_region_is_an_error():
     with pytest.raises(AnalysisError, match="matches no atom"):
         neutral_charges(np.array([[1.0, 0.0]]), 1, 2, np.array([True]),
                         ProfileSettings(compensating_region="electrode"), "formal", regions)
+
+
+def test_relative_permittivity_screens_field_and_potential():
+    from interfaceflow.analysis.profiles import compute_profiles
+
+    rng = np.random.default_rng(0)
+    n = 200
+    positions = rng.uniform(0, 10, size=(1, n, 3))
+    positions[0, :, 2] = np.where(np.arange(n) < n // 2, 2.0, 7.0)  # two opposite charge sheets
+    charges = np.where(np.arange(n) < n // 2, 1.0, -1.0)[None, :]
+    cells = np.diag([10.0, 10.0, 10.0])[None]
+    numbers = np.full(n, 3)
+    common = dict(charges_e=charges, pbc=np.array([True, True, True]))
+    vacuum = compute_profiles(positions, cells, numbers, **common,
+                              settings=ProfileSettings(n_blocks=1, interface_z_A=[4.5, 9.5]))
+    screened = compute_profiles(positions, cells, numbers, **common,
+                                settings=ProfileSettings(n_blocks=1, interface_z_A=[4.5, 9.5],
+                                                         relative_permittivity=8.0))
+    phi_v, phi_s = np.asarray(vacuum.arrays["potential_V"]), np.asarray(screened.arrays["potential_V"])
+    assert np.ptp(phi_v) > 1.0
+    np.testing.assert_allclose(phi_s, phi_v / 8.0, rtol=1e-9, atol=1e-12)

@@ -122,6 +122,16 @@ class ProfileSettings(BaseModel):
     poisson_method: Literal["integral", "fft"] = Field(
         default="integral", description="Periodic solver: exact real-space integral or FFT."
     )
+    relative_permittivity: float = Field(
+        default=1.0,
+        ge=1.0,
+        description=(
+            "Background (electronic) permittivity eps_inf that screens the point charges. Formal "
+            "or calculator charges carry no electronic polarisation, so eps_r = 1 (vacuum) "
+            "overestimates fields and potential steps by about eps_inf (5-10 for sulfides and "
+            "oxides); give the electrolyte's eps_inf to compare with experiment."
+        ),
+    )
     compensating_region: str | None = Field(
         default=None,
         description=(
@@ -696,13 +706,18 @@ def derive_profiles(
     threshold: float = 0.1,
     macro_average_A: float | None = None,
     poisson_method: Literal["integral", "fft"] = "integral",
+    relative_permittivity: float = 1.0,
 ) -> DerivedProfiles:
-    """Poisson solution, Li concentration, site energies, layer widths, excess, potential step."""
+    """Poisson solution, Li concentration, site energies, layer widths, excess, potential step.
+
+    ``relative_permittivity`` screens the field and potential uniformly (eps = eps0 * eps_r).
+    """
     h = geometry.bin_width_A
     field, potential = solve_poisson_1d(
         binned.charge_density_e_per_A3, h, boundary=geometry.boundary,
         vacuum_bin=geometry.vacuum_bin, method=poisson_method,
     )
+    field, potential = field / relative_permittivity, potential / relative_permittivity
     window = int(round(macro_average_A / h)) if macro_average_A else 1
     window += (window + 1) % 2  # odd, so the boxcar is centred
     phi_for_step = macro_average(potential, window, geometry.periodic)
@@ -1082,6 +1097,7 @@ def compute_profiles(
     kwargs = dict(
         threshold=s.width_threshold, macro_average_A=s.macro_average_A,
         poisson_method=s.poisson_method,
+        relative_permittivity=s.relative_permittivity,
     )
     window_profiles = fb.over(window)
     main = derive_profiles(window_profiles, geometry, fb.li_index, **kwargs)

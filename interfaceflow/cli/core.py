@@ -141,23 +141,65 @@ def compare(
             console.print(f"  {key}: {_short(value)}")
 
 
+HEADLINES: dict[str, tuple[str, ...]] = {
+    "build": ("n_atoms", "interface_z_A", "report.strain_pct", "report.area_A2",
+              "report.min_cross_distance_A", "report.electrolyte_formula"),
+    "relax": ("converged", "steps", "fmax_eV_per_A", "energy_eV"),
+    "md": ("steps_done", "n_frames", "temperature_K", "timestep_fs", "timings.ns_per_day",
+           "trajectory_path"),
+    "thermo": ("reaction", "reaction_energy_eV_per_atom", "predicted_products", "window_lower_V",
+               "window_upper_V"),
+    "products": ("final_fragment_counts", "growing_products", "amorphous_products",
+                 "final_thickness_A", "growth_law", "consumption_fu_per_nm2_per_ps",
+                 "classification", "classification_reason"),
+    "profiles": ("potential_step_V", "li_excess_per_nm2", "depletion_width_A", "charge_model"),
+    "arrhenius": ("fits",),
+}
+
+
+def _lookup(mapping: dict, dotted: str):
+    for key in dotted.split("."):
+        if not isinstance(mapping, dict) or key not in mapping:
+            return None
+        mapping = mapping[key]
+    return mapping
+
+
 def _print_study(study) -> None:
     prov = study.provenance
-    console.print(f"[bold]{study.name}[/]: {study.electrode} | "
+    console.print(f"[bold]{study.name}[/]: {study.electrode or 'bulk'} | "
                   + (f"{study.coating} | " if study.coating else "") + study.electrolyte)
     console.print(f"  id {study.study_id}   created {study.created:%Y-%m-%d %H:%M:%S} UTC")
     console.print(f"  calculator {prov.plugin} model {prov.model} ({prov.package} {prov.package_version}, "
                   f"{prov.device}, {prov.dtype}, weights sha256 {(prov.weights_sha256 or '-')[:12]})")
-    for section in ("build", "relax", "md"):
-        summary = getattr(study, section)
-        if summary:
-            console.print(f"  [bold]{section}[/]: " + ", ".join(f"{k}={_short(v)}" for k, v in summary.items()))
-    for name, summary in study.analyses.items():
-        console.print(f"  [bold]{name}[/]: " + ", ".join(f"{k}={_short(v)}" for k, v in summary.items()))
+    sections = {"build": study.build, "relax": study.relax, "md": study.md, **study.analyses}
+    for name, summary in sections.items():
+        if name == "diffusion":
+            _print_diffusion(summary)
+            continue
+        keys = HEADLINES.get(name, tuple(k for k, v in summary.items() if not isinstance(v, (dict, list))))
+        parts = [f"{key.split('.')[-1]}={_short(value)}" for key in keys
+                 if (value := _lookup(summary, key)) is not None]
+        if parts:
+            console.print(f"  [bold]{name}[/]: " + ", ".join(parts))
+
+
+def _print_diffusion(summary: dict) -> None:
+    for result in summary.get("results", []) or []:
+        sigma = result.get("conductivity_S_per_cm")
+        console.print(
+            f"  [bold]diffusion[/] {result.get('species')} {result.get('region') or 'all'} "
+            f"{result.get('direction')}: D = {_short(result.get('D_cm2_per_s'))} ± "
+            f"{_short(result.get('D_err_cm2_per_s'))} cm²/s"
+            + (f", σ = {_short(sigma)} S/cm" if sigma is not None else "")
+            + (f"  ({len(result['warnings'])} warnings)" if result.get("warnings") else "")
+        )
 
 
 def _short(value) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_short(v)}" for k, v in value.items()) + "}"
     text = str(value)
     return text if len(text) <= 80 else text[:77] + "..."
