@@ -30,7 +30,7 @@ import numpy as np
 from ase import Atoms, units
 from ase.calculators.calculator import Calculator
 from ase.md.md import MolecularDynamics
-from ase.md.velocitydistribution import MaxwellBoltzmannDistribution, Stationary
+from ase.md.velocitydistribution import thermalize_momenta, Stationary
 
 from interfaceflow.errors import MDError
 from interfaceflow.io.h5md import H5MDWriter
@@ -287,8 +287,8 @@ def _warm_up(calculator: Calculator, atoms: Atoms) -> None:
 def _initial_state(atoms: Atoms, settings: MDSettings, velocity_seed: np.random.SeedSequence) -> None:
     if settings.initial_velocities == "keep" and atoms.has("momenta"):
         return
-    MaxwellBoltzmannDistribution(
-        atoms, temperature_K=settings.target_temperature_K(0), rng=np.random.default_rng(velocity_seed)
+    thermalize_momenta(
+        atoms, settings.target_temperature_K(0), rng=np.random.default_rng(velocity_seed)
     )
     if not atoms.constraints:
         Stationary(atoms)
