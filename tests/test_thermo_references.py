@@ -24,3 +24,19 @@ def test_present_elements_are_not_duplicated_and_solids_are_not_molecules():
     chlorine = Structure(Lattice.orthorhombic(6.24, 4.48, 8.26), ["Cl"] * 2, [[0, 0.1, 0.4], [0, 0.4, 0.1]])
     assert missing_molecular_references({"Cl": chlorine}, "LiCl") == {}
     assert not is_isolated_molecule(licl)
+
+
+def test_products_use_the_structures_relaxed_by_the_thermo_job():
+    from interfaceflow.workflows.products import ThermoReferenceDocument, mlip_relaxed_references
+
+    li2s = get_phase("Li2S").structure
+    cl2 = missing_molecular_references({}, "Cl2")["Cl2"]
+    doc = ThermoReferenceDocument(
+        chemsys="Cl-Li-S", electrolyte="Li2S", electrode="Li", predicted_products={}, reaction="",
+        mixing_ratio=0.0, reaction_energy_eV_per_atom=0.0, e_above_hull_eV_per_atom=0.0,
+        window_stabilised=False, relaxed_structures={"Li2S": li2s, "Cl2": cl2},
+    )
+    for thermo in (doc, doc.model_dump()):  # as a document, or as stored (a dict)
+        refs = mlip_relaxed_references(thermo)
+        assert set(refs) == {"Li2S"}  # the isolated Cl2 molecule is no solid environment
+        assert refs["Li2S"].composition == li2s.composition

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from jobflow import Maker
 from pydantic import BaseModel, Field
+from pymatgen.core import Structure
 
 from interfaceflow.analysis.products import ProductsAnalysis, analyze_products, phase_library
 from interfaceflow.analysis.thermo import ThermoReference, relax_reference_phases, thermo_reference
@@ -82,6 +83,10 @@ class ThermoReferenceDocument(BaseModel):
     reduction_products: list[str] = Field(default_factory=list)
     oxidation_products: list[str] = Field(default_factory=list)
     entries: list[dict[str, Any]] = Field(default_factory=list, description="name, formula, energy, e_above_hull.")
+    relaxed_structures: dict[str, Structure] = Field(
+        default_factory=dict,
+        description="Phase name → structure relaxed by the MLIP: the products analysis fingerprints these.",
+    )
     calculator: dict[str, Any] = Field(default_factory=dict)
     package_versions: dict[str, str] = Field(default_factory=dict)
 
@@ -114,6 +119,7 @@ class ProductsAnalysisDocument(BaseModel):
 
     doc_type: Literal["products_analysis"] = "products_analysis"
     trajectory_path: str
+    reference_source: str = Field(default="library", description="Where the reference environments came from.")
     n_frames: int
     n_atoms: int
     interface_z_A: float
@@ -224,7 +230,9 @@ class ThermoReferenceMaker(Maker):
             structures, handle, fmax=self.fmax, steps=self.steps, cache_dir=self.cache_dir
         )
         ref = thermo_reference(entries, electrolyte_formula, electrode_formula)
-        return ThermoReferenceDocument.from_reference(ref, electrolyte_formula, electrode_formula)
+        doc = ThermoReferenceDocument.from_reference(ref, electrolyte_formula, electrode_formula)
+        doc.relaxed_structures = {entry.data.get("name", entry.entry_id): entry.structure for entry in entries}
+        return doc
 
 
 # Bond lengths (Å) of diatomic elements, the starting geometry of their MLIP-relaxed references.
@@ -248,6 +256,18 @@ def missing_molecular_references(structures: dict, *formulas: str) -> dict:
         f"{el}2": Structure(Lattice.cubic(box), [el, el], [[0.5, 0.5, 0.5], [0.5, 0.5, 0.5 + DIATOMIC_BOND_A[el] / box]])
         for el in sorted(elements - present) if el in DIATOMIC_BOND_A
     }
+
+
+def mlip_relaxed_references(thermo: ThermoReferenceDocument | dict) -> dict | None:
+    """Formula → MLIP-relaxed structure of every solid phase of a thermodynamic reference."""
+    from pymatgen.core import Structure
+
+    from interfaceflow.analysis.thermo import is_isolated_molecule
+
+    relaxed = thermo.get("relaxed_structures") if isinstance(thermo, dict) else thermo.relaxed_structures
+    structures = [s if isinstance(s, Structure) else Structure.from_dict(s) for s in (relaxed or {}).values()]
+    solids = {s.composition.reduced_formula: s for s in structures if not is_isolated_molecule(s)}
+    return solids or None
 
 
 def _formula(name: str, get_phase) -> str:
@@ -319,11 +339,16 @@ class ProductsAnalysisMaker(Maker):
             for name in self.references:
                 structure = get_phase(name).structure
                 references[structure.composition.reduced_formula] = structure
+        reference_source = "library" if references is None else "library (chosen)"
+        if references is None and thermo is not None:
+            references = mlip_relaxed_references(thermo)
+            reference_source = "relaxed by the same calculator (thermodynamic reference job)"
         result = analyze_products(traj, references=references, interface_z_A=z0, **self.settings)
         predicted = None
         if thermo is not None:
             predicted = dict(thermo["predicted_products"] if isinstance(thermo, dict) else thermo.predicted_products)
         doc = ProductsAnalysisDocument.from_analysis(result, trajectory_path, predicted)
+        doc.reference_source = reference_source
         if self.plot:
             from interfaceflow.analysis.plots_products import plot_products_report
 
