@@ -1,12 +1,19 @@
-"""The vectorised lattice matcher finds what pymatgen's ZSLGenerator finds; strain is measured correctly."""
+"""The vectorised lattice matcher finds what pymatgen's ZSLGenerator finds; built cells use ZSL's supercells."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from interfaceflow.structures import get_phase
-from interfaceflow.structures.matching import match_lattices, principal_strain_pct, zsl_supercells
+from interfaceflow.structures import build_interface, builder, get_phase
+from interfaceflow.structures.builder import MATCHER_FALLBACK, MATCHER_ZSL
+from interfaceflow.structures.matching import (
+    match_lattices,
+    principal_strain_pct,
+    zsl_generator,
+    zsl_match_lattices,
+    zsl_supercells,
+)
 from interfaceflow.structures.slabs import OrientedBulk
 
 
@@ -71,3 +78,57 @@ def test_principal_strain_of_a_known_deformation():
     assert principal_strain_pct(a, np.array([[4.0, 0, 0], [0, -5.0, 0]])) == pytest.approx(0.0, abs=1e-9)
     sheared = np.array([[4.0, 0.0, 0.0], [0.2, 5.0, 0.0]])  # lengths nearly equal, angle changed
     assert principal_strain_pct(a, sheared) > 1.5
+
+
+def test_three_sides_with_pymatgen_zsl_match_the_screen():
+    ref_v = _vectors("LiCoO2", (0, 0, 1))
+    others = [_vectors("LiNbO3", (1, 0, 1)), _vectors("beta-Li3PS4", (1, 0, 0))]
+    screen = match_lattices(ref_v, others, max_strain_pct=5.0, max_area_A2=260.0)
+    zsl = zsl_match_lattices(ref_v, others, max_strain_pct=5.0, max_area_A2=260.0)
+    assert zsl
+    assert [(round(m.area_A2, 2), tuple(round(s, 3) for s in m.strain_pct)) for m in zsl] == [
+        (round(m.area_A2, 2), tuple(round(s, 3) for s in m.strain_pct)) for m in screen]
+    for m in zsl:  # one reference superlattice, right-handed, that every side's supercell strains onto
+        assert np.linalg.det(m.supercells[0]) > 0
+        for sc, o, s in zip(m.supercells[1:], others, m.strain_pct[1:]):
+            assert principal_strain_pct(sc @ o, m.supercells[0] @ ref_v) == pytest.approx(s, abs=1e-9)
+
+
+@pytest.fixture(scope="module")
+def li_argyrodite():
+    return build_interface("Li", "Li6PS5Cl", max_atoms=160)
+
+
+def test_built_supercells_are_a_pymatgen_zsl_match(li_argyrodite):
+    report = li_argyrodite.report
+    assert report.matcher == MATCHER_ZSL and report.candidates[report.candidate_index].matcher == MATCHER_ZSL
+    assert report.screening  # the NumPy matcher only ranked the Miller combinations
+    (other,) = report.strained_regions
+    (ref,) = set(report.miller) - {other}
+    names = {"electrode": "Li", "electrolyte": "Li6PS5Cl"}
+    ref_v, other_v = _vectors(names[ref], report.miller[ref]), _vectors(names[other], report.miller[other])
+    m_ref, m_other = np.array(report.supercells[ref]), np.array(report.supercells[other])
+    # the pair is one that pymatgen's ZSLGenerator itself yields (up to the sign of both second vectors)
+    generator = zsl_generator(max_strain_pct=5.0, max_area_A2=report.area_A2 * 1.05)
+    found = False
+    for match in generator(other_v, ref_v):
+        for sign in (1, -1):
+            flip = np.array([[1], [sign]])
+            if (np.allclose(flip * np.asarray(match.substrate_sl_vectors), m_ref @ ref_v, atol=1e-6)
+                    and np.allclose(flip * np.asarray(match.film_sl_vectors), m_other @ other_v, atol=1e-6)):
+                found = True
+    assert found
+    # and the built cell is that reference superlattice, with the strain it implies
+    cell = li_argyrodite.atoms.cell[:2]
+    assert principal_strain_pct(m_ref @ ref_v, cell) == pytest.approx(0.0, abs=1e-9)
+    assert principal_strain_pct(m_other @ other_v, cell) == pytest.approx(report.strain_pct[other], abs=1e-3)
+
+
+def test_screen_match_is_kept_and_recorded_when_zsl_finds_none(monkeypatch, li_argyrodite):
+    monkeypatch.setattr(builder, "zsl_match_lattices", lambda *args, **kwargs: [])
+    build = build_interface("Li", "Li6PS5Cl", max_atoms=160)
+    assert build.report.matcher == MATCHER_FALLBACK
+    assert all(c.matcher == MATCHER_FALLBACK for c in build.report.candidates[:4])
+    # pymatgen and the screen agree here, so the fallback builds the same cell
+    assert build.report.supercells == li_argyrodite.report.supercells
+    assert np.allclose(build.atoms.cell, li_argyrodite.atoms.cell)

@@ -15,7 +15,7 @@ from interfaceflow.structures.prototypes import PHASES
 from interfaceflow.structures.validation import check_bulk, ligand_counts
 
 REQUIRED = {"Li", "Li6PS5Cl", "beta-Li3PS4", "Li10GeP2S12", "LLZO", "LiCoO2", "LiNbO3", "Li2S", "Li3P", "LiCl",
-            "Li7P3S11", "Li3InCl6", "LiTi2(PO4)3", "Li15Ge4", "alpha-S", "Li4P2S6"}
+            "Li7P3S11", "Li3InCl6", "LiTi2(PO4)3", "Li15Ge4", "alpha-S", "Li4P2S6", "LiP"}
 
 
 def test_library_holds_the_phases_the_tests_and_demo_need():
@@ -192,6 +192,37 @@ def test_li4p2s6_holds_ethane_like_p2s6_units():
     broken.translate_sites(p_sites[:1], [0, 0, 0.15], frac_coords=True)
     with pytest.raises(StructureError):
         check_bulk(broken, "Li4P2S6", {"Li": 1, "P": 4, "S": -2})
+
+
+def test_lip_is_made_of_infinite_p_helices_along_b():
+    phase = get_phase("LiP")
+    s = phase.structure
+    assert s.composition.reduced_formula == "LiP" and len(s) == 16 and phase.coordinates == "model"
+    p_sites = [i for i, site in enumerate(s) if site.specie.symbol == "P"]
+    bonds = {i: [n for n in s.get_neighbors(s[i], 2.4) if n.specie.symbol == "P"] for i in p_sites}
+    assert all(len(b) == 2 and all(2.15 < n.nn_distance < 2.30 for n in b) for b in bonds.values())
+    li_p = [n.nn_distance for site in s if site.specie.symbol == "Li" for n in s.get_neighbors(site, 3.0)
+            if n.specie.symbol == "P"]
+    assert min(li_p) > 2.4
+    for start in p_sites:  # walk along the chain: back to the same atom one b-translation on, not a ring
+        points, image, previous, current = [s[start].coords], np.zeros(3), None, start
+        for _ in range(len(p_sites)):
+            step = next(n for n in bonds[current]
+                        if previous is None or not (n.index == previous[0] and np.allclose(n.image, -previous[1])))
+            previous, current = (current, np.array(step.image)), step.index
+            image = image + step.image
+            points.append(points[-1] + step.coords - s[previous[0]].coords)
+            if current == start:
+                break
+        assert current == start and np.allclose(np.abs(image), [0, 1, 0])
+        dihedrals = [_dihedral_deg(*points[k:k + 4]) for k in range(len(points) - 3)]
+        assert all(20 < abs(d) < 120 for d in dihedrals) and len({np.sign(d) for d in dihedrals}) == 1  # a helix
+
+
+def _dihedral_deg(p0, p1, p2, p3):
+    b1 = (p2 - p1) / np.linalg.norm(p2 - p1)
+    v, w = (p0 - p1) - ((p0 - p1) @ b1) * b1, (p3 - p2) - ((p3 - p2) @ b1) * b1
+    return float(np.degrees(np.arctan2(np.cross(b1, v) @ w, v @ w)))
 
 
 def test_li15ge4_has_isolated_germanium():

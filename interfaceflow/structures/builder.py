@@ -1,8 +1,10 @@
 """Build electrode | (coating |) electrolyte interface cells.
 
 The recipe: orient each bulk phase on its (hkl) plane (:class:`.slabs.OrientedBulk`); find
-coincident in-plane superlattices with pymatgen's ZSLGenerator (:func:`.matching.match_lattices`), keeping
-the stiffest phase unstrained by default; stack an integer number of oriented-cell periods per
+coincident in-plane superlattices, keeping the stiffest phase unstrained by default (a fast NumPy
+ZSL, :func:`.matching.match_lattices`, ranks every Miller combination; the best-ranked
+combinations are then matched again with pymatgen's ZSLGenerator, :func:`.matching.zsl_match_lattices`,
+whose supercells are the ones built); stack an integer number of oriented-cell periods per
 phase so that the atom budget is met (each slab keeps bulk composition and whole polyanions);
 enumerate terminations; and record everything in an :class:`.report.InterfaceBuildReport`.
 
@@ -28,7 +30,7 @@ from pymatgen.core.surface import get_symmetrically_distinct_miller_indices
 from interfaceflow.errors import StructureError
 from interfaceflow.provenance import package_versions
 from interfaceflow.structures.library import load_structure, phase_metadata
-from interfaceflow.structures.matching import LatticeMatch, best_strain_pct, match_lattices
+from interfaceflow.structures.matching import LatticeMatch, best_strain_pct, match_lattices, zsl_match_lattices
 from interfaceflow.structures.report import CandidateInterface, InterfaceBuildReport, TerminationRecord
 from interfaceflow.structures.slabs import Miller, OrientedBulk
 from interfaceflow.structures.validation import CENTRE_BOND_A, polyanion_cutoffs
@@ -46,6 +48,11 @@ MAX_AREA_OVER_TARGET = 2.5
 AUTO_CANDIDATES = 4
 #: Default largest coating thickness (Å): coatings are thin films.
 COATING_THICKNESS_A = 8.0
+#: How lattice matches were found (``CandidateInterface.matcher``, ``InterfaceBuildReport.matcher``).
+MATCHER_ZSL = "pymatgen ZSLGenerator"
+MATCHER_SCREEN = "numpy ZSL screen"
+MATCHER_FALLBACK = "numpy ZSL screen (pymatgen ZSLGenerator found no such match)"
+SCREENING = "numpy ZSL (interfaceflow.structures.matching.match_lattices)"
 
 
 @dataclass
@@ -202,11 +209,18 @@ def _enumerate_candidates(
     min_inplane_A: float = 0.0,
     min_slab_thickness_A: float = 6.0,
     target_thickness_A: float = TARGET_THICKNESS_A,
+    matcher: str = MATCHER_SCREEN,
+    combos: list[tuple[Miller, ...]] | None = None,
+    cache: dict[tuple[str, Miller], OrientedBulk] | None = None,
 ) -> tuple[list[tuple[CandidateInterface, dict[str, OrientedBulk], LatticeMatch, list[str]]], dict]:
-    """All lattice matches over the Miller options, scored; plus diagnostics for error messages."""
-    order = [reference] + [r for r in ("electrode", "coating", "electrolyte") if r in sides and r != reference]
+    """All lattice matches over the Miller options (or ``combos``, in ``order``), scored; plus diagnostics.
+
+    ``matcher`` is :data:`MATCHER_SCREEN` (NumPy) or :data:`MATCHER_ZSL` (pymatgen).
+    """
+    order = _order(sides, reference)
     options = {r: _miller_options(sides[r].structure, millers.get(r)) for r in order}
-    cache: dict[tuple[str, Miller], OrientedBulk] = {}
+    cache = {} if cache is None else cache
+    find_matches = match_lattices if matcher == MATCHER_SCREEN else zsl_match_lattices
 
     def orient(region: str, miller: Miller) -> OrientedBulk:
         key = (region, miller)
@@ -222,7 +236,7 @@ def _enumerate_candidates(
     # unmatched: (reference, other vectors, area) searched again with loose tolerances only when
     # nothing matched at all, to name the best strain in the error (too slow to do for every combo)
     diagnostics = {"unmatched": [], "smallest_atoms": None, "searched_area_A2": 0.0}
-    for combo in product(*(options[r] for r in order)):
+    for combo in (combos if combos is not None else product(*(options[r] for r in order))):
         oriented = {r: orient(r, m) for r, m in zip(order, combo)}
         copies = {r: 2 if (r == "coating" and sandwich) else 1 for r in order}
         # atoms per Å² of interface for the thinnest allowed slabs bounds the search area; slabs of
@@ -242,7 +256,7 @@ def _enumerate_candidates(
             if diagnostics["smallest_atoms"] is None or smallest < diagnostics["smallest_atoms"]:
                 diagnostics["smallest_atoms"] = smallest
             continue
-        matches = match_lattices(ref_vectors, others, max_strain_pct=max_strain_pct, max_area_A2=area_cap)
+        matches = find_matches(ref_vectors, others, max_strain_pct=max_strain_pct, max_area_A2=area_cap)
         if not matches:
             area = max(area_cap, oriented[reference].area_A2 * 1.01)
             diagnostics["unmatched"].extend((ref_vectors, other, area) for other in others)
@@ -269,19 +283,58 @@ def _enumerate_candidates(
                 thickness_A={r: round(layers[r] * oriented[r].period_A, 3) for r in order},
                 n_atoms=n_atoms,
                 score=round(match.max_strain_pct + AREA_WEIGHT * abs(np.log(match.area_A2 / target_area)), 6),
+                matcher=matcher,
             )
             found.append((candidate, oriented, match, order))
-    found.sort(key=lambda c: (c[0].score, c[0].n_atoms, json.dumps(c[0].miller, sort_keys=True),
-                              json.dumps(c[0].supercells, sort_keys=True)))
+    found.sort(key=_rank)
     unique, seen = [], set()
     for item in found:  # equivalent supercells of one match differ only in their basis
-        c = item[0]
-        key = (json.dumps(c.miller, sort_keys=True), round(c.area_A2, 2), json.dumps(c.strain_pct, sort_keys=True),
-               c.n_atoms)
+        key = _match_key(item[0])
         if key not in seen:
             seen.add(key)
             unique.append(item)
     return unique, diagnostics
+
+
+def _order(sides: dict[str, _Side], reference: str) -> list[str]:
+    return [reference] + [r for r in ("electrode", "coating", "electrolyte") if r in sides and r != reference]
+
+
+def _rank(item: tuple) -> tuple:
+    c = item[0]
+    return c.score, c.n_atoms, json.dumps(c.miller, sort_keys=True), json.dumps(c.supercells, sort_keys=True)
+
+
+def _match_key(c: CandidateInterface) -> tuple:
+    miller, strain = json.dumps(c.miller, sort_keys=True), json.dumps(c.strain_pct, sort_keys=True)
+    return miller, round(c.area_A2, 2), strain, c.n_atoms
+
+
+def _matched_with_zsl(found: list[tuple], n_top: int, enumerate_kwargs: dict) -> list[tuple]:
+    """Redo the Miller combinations of the best ``n_top`` screened candidates with pymatgen's ZSL.
+
+    Their candidates become pymatgen's matches, scored the same way; a screened match that ZSL
+    does not reproduce is kept, marked :data:`MATCHER_FALLBACK`. Repeats until the best ``n_top``
+    all come from combinations done with ZSL.
+    """
+    done: set[tuple] = set()
+    while True:
+        pending = [item for item in found[:n_top] if item[0].matcher == MATCHER_SCREEN]
+        if not pending:
+            return found
+        candidate, _, _, order = pending[0]
+        combo = tuple(candidate.miller[r] for r in order)
+        if combo in done:  # cannot happen: every candidate of a done combination is relabelled
+            return found
+        done.add(combo)
+        same = [item for item in found if tuple(item[0].miller[r] for r in order) == combo]
+        zsl, _ = _enumerate_candidates(**enumerate_kwargs, matcher=MATCHER_ZSL, combos=[combo])
+        reproduced = {_match_key(item[0]) for item in zsl}
+        missed = [item for item in same if _match_key(item[0]) not in reproduced]
+        for item in missed:
+            item[0].matcher = MATCHER_FALLBACK
+        same_ids = {id(item) for item in same}
+        found = sorted([item for item in found if id(item) not in same_ids] + zsl + missed, key=_rank)
 
 
 def _no_match_error(diagnostics: dict, max_strain_pct: float, max_atoms: int) -> StructureError:
@@ -489,7 +542,9 @@ def list_candidate_interfaces(
 ) -> list[CandidateInterface]:
     """Lattice matches (all Miller options when indices are not given) with strain, area, atoms.
 
-    Sorted best first by :attr:`CandidateInterface.score`. With an ASE ``calculator``, the best
+    Sorted best first by :attr:`CandidateInterface.score`. The Miller combinations of the best few
+    are matched with pymatgen's ZSLGenerator (``CandidateInterface.matcher``); the rest carry the
+    NumPy screen's matches. With an ASE ``calculator``, the best
     ``rank_top`` are built, briefly relaxed and re-sorted by MLIP interface energy
     (:func:`interfaceflow.structures.ranking.rank_by_interface_energy`).
     """
@@ -499,13 +554,16 @@ def list_candidate_interfaces(
     millers = {"electrode": _parse_miller(electrode_miller), "electrolyte": _parse_miller(electrolyte_miller),
                "coating": _parse_miller(coating_miller)}
     reference = _reference_region(sides, strain_side)
-    found, diagnostics = _enumerate_candidates(
-        sides, millers, reference, max_atoms=max_atoms, max_strain_pct=max_strain_pct, max_area_A2=max_area_A2,
-        sandwich=vacuum_A <= 0, coating_thickness_A=coating_thickness_A, min_inplane_A=min_inplane_A,
-        min_slab_thickness_A=min_slab_thickness_A, target_thickness_A=target_thickness_A,
+    enumerate_kwargs = dict(
+        sides=sides, millers=millers, reference=reference, max_atoms=max_atoms, max_strain_pct=max_strain_pct,
+        max_area_A2=max_area_A2, sandwich=vacuum_A <= 0, coating_thickness_A=coating_thickness_A,
+        min_inplane_A=min_inplane_A, min_slab_thickness_A=min_slab_thickness_A, target_thickness_A=target_thickness_A,
+        cache={},  # oriented bulks, shared by the screen and the ZSL pass
     )
+    found, diagnostics = _enumerate_candidates(**enumerate_kwargs)
     if not found:
         raise _no_match_error(diagnostics, max_strain_pct, max_atoms)
+    found = _matched_with_zsl(found, max(AUTO_CANDIDATES, rank_top), enumerate_kwargs)
     candidates = [c for c, *_ in found]
     if calculator is not None:
         from interfaceflow.structures.ranking import rank_by_interface_energy
@@ -569,6 +627,10 @@ def build_interface(
         target_thickness_A: slab thickness that, with ``max_atoms``, sets the preferred interface
             area (matches far from it score worse); the budget is then filled by thickening slabs.
         candidate_index: which lattice match to use (see ``report.candidates``; 0 = best score).
+            The NumPy matcher ranks all Miller combinations; those of the best few candidates are
+            matched again with pymatgen's ZSLGenerator (same strain and area limits, same score),
+            and the built supercells are ZSL's (``report.matcher``; the screen's match is kept,
+            and says so, only where ZSL finds none).
             Default: among the best few scores, the match whose electrolyte slab can be cut with
             the smallest dipole per area.
         seed: recorded in the fingerprint; the build itself is deterministic.
@@ -594,13 +656,16 @@ def build_interface(
                "coating": _parse_miller(coating_miller)}
     sandwich = vacuum_A <= 0
     reference = _reference_region(sides, strain_side)
-    found, diagnostics = _enumerate_candidates(
-        sides, millers, reference, max_atoms=max_atoms, max_strain_pct=max_strain_pct, max_area_A2=max_area_A2,
-        sandwich=sandwich, coating_thickness_A=coating_thickness_A, min_inplane_A=min_inplane_A,
-        min_slab_thickness_A=min_slab_thickness_A, target_thickness_A=target_thickness_A,
+    enumerate_kwargs = dict(
+        sides=sides, millers=millers, reference=reference, max_atoms=max_atoms, max_strain_pct=max_strain_pct,
+        max_area_A2=max_area_A2, sandwich=sandwich, coating_thickness_A=coating_thickness_A,
+        min_inplane_A=min_inplane_A, min_slab_thickness_A=min_slab_thickness_A, target_thickness_A=target_thickness_A,
+        cache={},  # oriented bulks, shared by the screen and the ZSL pass
     )
+    found, diagnostics = _enumerate_candidates(**enumerate_kwargs)
     if not found:
         raise _no_match_error(diagnostics, max_strain_pct, max_atoms)
+    found = _matched_with_zsl(found, max(AUTO_CANDIDATES, (candidate_index or 0) + 1), enumerate_kwargs)
     if candidate_index is not None and not 0 <= candidate_index < len(found):
         raise StructureError(f"candidate_index {candidate_index} out of range; there are {len(found)} candidates")
     if candidate_index is None:
@@ -657,6 +722,8 @@ def build_interface(
         geometry="sandwich" if sandwich else "slab",
         miller=candidate.miller,
         supercells=candidate.supercells,
+        matcher=candidate.matcher,
+        screening=SCREENING,
         strain_pct=candidate.strain_pct,
         strained_regions=[r for r in order[1:]],
         area_A2=candidate.area_A2,

@@ -6,12 +6,13 @@ reduce them, and accept pairs whose reduced vector lengths and angle agree withi
 On top of ZSL's length/angle test every match must have a largest principal strain (polar
 decomposition of the 2D deformation) within ``max_strain_pct``.
 
-Why not call ZSLGenerator directly: it loops over every pair of film and substrate superlattices
-in Python. With the same filter (:func:`zsl_supercells`, kept as the reference) a Li|Li6PS5Cl
-search over all low-index planes takes ~0.5 s for a 160-atom cell but ~190 s for a 1000-atom
-cell (~55 s with numba, whose JIT compilation alone costs ~5 s per process); this NumPy version
-takes ~3 s for the latter. ``tests/test_builder_matching.py`` checks that both find the same
-superlattices.
+Why two implementations: ZSLGenerator loops over every pair of film and substrate superlattices
+in Python. Searching a Li|Li6PS5Cl interface over all low-index planes with it takes ~0.5 s for
+a 160-atom cell but ~190 s for a 1000-atom cell; this NumPy version takes ~3 s for the latter.
+The builder therefore uses :func:`match_lattices` only as a screen that ranks Miller
+combinations, and takes the supercells of the interfaces it builds from pymatgen
+(:func:`zsl_match_lattices`) for the few best-ranked combinations.
+``tests/test_builder_matching.py`` checks that both find the same superlattices.
 
 One side is the *reference* (kept unstrained); every other side is strained onto the reference
 superlattice.
@@ -235,18 +236,10 @@ def _extended_gcd(a: int, b: int) -> tuple[int, int, int]:
     return g, y, x - (a // b) * y
 
 
-def zsl_supercells(
-    reference: np.ndarray, other: np.ndarray, *, max_strain_pct: float, max_area_A2: float
-) -> dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray, float]]:
-    """pymatgen ZSL matches of ``other`` (film) onto ``reference`` (substrate), filtered by principal strain.
-
-    Returns ``{hermite key of the reference supercell: (m_ref, m_other, strain_pct)}``, the least
-    strained ``other`` supercell for every reference superlattice up to ``max_area_A2``.
-    """
+def zsl_generator(*, max_strain_pct: float, max_area_A2: float) -> ZSLGenerator:
+    """The :class:`ZSLGenerator` behind :func:`zsl_supercells`: ZSL's tolerances for ``max_strain_pct``."""
     tol = max_strain_pct / 100.0
-    reference, other = np.asarray(reference, float), np.asarray(other, float)
-    ref_area = float(np.linalg.norm(np.cross(*reference)))
-    zsl = ZSLGenerator(
+    return ZSLGenerator(
         max_area_ratio_tol=AREA_TOL_FACTOR * tol,
         # the film superlattice may be slightly larger than the reference one it is strained onto;
         # ZSL's range excludes an exact multiple of the unit area, hence the tiny excess
@@ -255,12 +248,30 @@ def zsl_supercells(
         max_angle_tol=ANGLE_TOL_FACTOR * tol,
         bidirectional=False,
     )
+
+
+def zsl_supercells(
+    reference: np.ndarray, other: np.ndarray, *, max_strain_pct: float, max_area_A2: float
+) -> dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray, float]]:
+    """pymatgen ZSL matches of ``other`` (film) onto ``reference`` (substrate), filtered by principal strain.
+
+    Returns ``{hermite key of the reference supercell: (m_ref, m_other, strain_pct)}``, the least
+    strained ``other`` supercell for every reference superlattice up to ``max_area_A2``. The
+    matrices are those of ZSL's superlattice vectors (``m_ref @ reference`` is a match's
+    ``substrate_sl_vectors``), with the second vector of both sides negated when that makes
+    ``det(m_ref)`` positive.
+    """
+    reference, other = np.asarray(reference, float), np.asarray(other, float)
+    ref_area = float(np.linalg.norm(np.cross(*reference)))
+    zsl = zsl_generator(max_strain_pct=max_strain_pct, max_area_A2=max_area_A2)
     best: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray, float]] = {}
     for match in zsl(other, reference):
         m_ref = _integer_matrix(match.substrate_sl_vectors, reference)
         if abs(round(np.linalg.det(m_ref))) * ref_area > max_area_A2 * (1 + 1e-9):
             continue
         m_other = _integer_matrix(match.film_sl_vectors, other)
+        if np.linalg.det(m_ref) < 0:  # keep the reference right-handed; the pairing of vectors is unchanged
+            m_ref, m_other = m_ref * np.array([[1], [-1]]), m_other * np.array([[1], [-1]])
         strain = principal_strain_pct(m_other @ other, m_ref @ reference)
         if strain > max_strain_pct + 1e-6:
             continue
@@ -268,3 +279,49 @@ def zsl_supercells(
         if key not in best or strain < best[key][2] - 1e-9:
             best[key] = (m_ref, m_other, strain)
     return best
+
+
+def zsl_match_lattices(
+    reference: np.ndarray,
+    others: list[np.ndarray],
+    *,
+    max_strain_pct: float,
+    max_area_A2: float,
+    max_matches: int = MAX_MATCHES,
+) -> list[LatticeMatch]:
+    """:func:`match_lattices` computed with pymatgen's ZSLGenerator (one ZSL search per other side).
+
+    Same filter, de-duplication and order: a reference superlattice is kept when every side has a
+    ZSL match onto it within ``max_strain_pct``; the matrices are ZSL's (see :func:`zsl_supercells`),
+    rewritten in the basis of the first side's reference supercell when there are several sides.
+    """
+    reference = np.asarray(reference, float)
+    per_side = [zsl_supercells(reference, o, max_strain_pct=max_strain_pct, max_area_A2=max_area_A2) for o in others]
+    common = set(per_side[0]).intersection(*per_side[1:]) if per_side else set()
+    ref2d = _frame(reference)
+    rows = []
+    for key in common:
+        m_ref = per_side[0][key][0]
+        v = m_ref @ ref2d
+        la, lb = sorted(np.linalg.norm(v, axis=1))
+        angle = float(np.arccos(np.clip(abs(v[0] @ v[1]) / (la * lb), -1, 1)))
+        area = float(abs(np.linalg.det(v)))
+        rows.append((round(area, 6), -round(la, 6), round(lb, 6), key, la, lb, angle, area))
+    matches: list[LatticeMatch] = []
+    seen: set[tuple] = set()
+    for *_, key, la, lb, angle, area in sorted(rows):
+        m_ref = per_side[0][key][0]
+        supercells, strains = [m_ref], [0.0]
+        for side in per_side:
+            m_ref_k, m_other_k, strain = side[key]
+            change = np.rint(m_ref @ np.linalg.inv(m_ref_k)).astype(int)  # same lattice: unimodular
+            supercells.append(change @ m_other_k)
+            strains.append(strain)
+        dedupe = (round(area, 3), round(la, 3), round(lb, 3), round(angle, 3), tuple(round(s, 3) for s in strains))
+        if dedupe in seen:
+            continue
+        seen.add(dedupe)
+        matches.append(LatticeMatch(tuple(supercells), tuple(strains), area))
+        if len(matches) >= max_matches:
+            break
+    return sorted(matches, key=lambda m: (round(m.area_A2, 3), round(m.max_strain_pct, 4)))

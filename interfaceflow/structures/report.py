@@ -16,6 +16,10 @@ class CandidateInterface(BaseModel):
     thickness_A: dict[str, float]
     n_atoms: int
     score: float = Field(description="Lower is better: max strain (%) + 2 |ln(area / target area)|.")
+    matcher: str = Field(
+        "numpy ZSL screen",
+        description="Which matcher found the supercells: 'pymatgen ZSLGenerator', or the NumPy screen (and why).",
+    )
     interface_energy_eV_per_A2: float | None = Field(
         None, description="Optional MLIP interface energy after a short relaxation (see rank_by_interface_energy)."
     )
@@ -41,6 +45,11 @@ class InterfaceBuildReport(BaseModel):
     geometry: str = Field(description="'sandwich' (periodic, no vacuum, two interfaces per electrolyte slab) or 'slab'.")
     miller: dict[str, tuple[int, int, int]]
     supercells: dict[str, list[list[int]]]
+    matcher: str = Field(
+        "numpy ZSL screen",
+        description="Matcher of the built supercells ('pymatgen ZSLGenerator' unless it found none).",
+    )
+    screening: str | None = Field(None, description="Matcher that ranked the Miller combinations before ZSL.")
     strain_pct: dict[str, float]
     strained_regions: list[str]
     area_A2: float
