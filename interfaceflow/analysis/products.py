@@ -31,12 +31,9 @@ import numpy as np
 from ase.data import atomic_numbers, chemical_symbols
 from scipy.ndimage import gaussian_filter1d
 
-from interfaceflow.analysis.speciation import (
-    MODIFIER_ELEMENTS,
-    neighbour_pairs,
-    speciate_frame,
-)
+from interfaceflow.analysis.speciation import MODIFIER_ELEMENTS, speciate_frame
 from interfaceflow.errors import AnalysisError
+from interfaceflow.geometry import neighbour_pairs
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -61,6 +61,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from interfaceflow.errors import AnalysisError
+from interfaceflow.geometry import cell_for_search, neighbour_pairs
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -160,41 +161,6 @@ def resolve_cutoffs(
             raise AnalysisError(f"cutoff for {key} is negative; give a distance in Å")
         out[_pair_key(key)] = float(value)
     return out
-
-
-# ----------------------------------------------------------------------------- neighbour search
-def _cell_for_search(positions: np.ndarray, cell: np.ndarray, pbc: np.ndarray, pad: float):
-    """A non-degenerate cell (non-periodic axes with zero length get a box around the atoms)."""
-    cell = np.array(cell, dtype=float)
-    lengths = np.linalg.norm(cell, axis=1)
-    if np.all(lengths > 1e-8) and abs(np.linalg.det(cell)) > 1e-8:
-        return cell
-    if np.any(pbc & (lengths < 1e-8)):
-        raise AnalysisError("a periodic cell vector has zero length; give the trajectory a valid cell")
-    span = positions.max(axis=0) - positions.min(axis=0) + 2 * pad + 1.0
-    for ax in range(3):
-        if lengths[ax] < 1e-8:
-            cell[ax] = 0.0
-            cell[ax, ax] = span[ax]
-    return cell
-
-
-def neighbour_pairs(positions: np.ndarray, cell: np.ndarray, pbc, cutoff: float):
-    """All ordered pairs closer than ``cutoff`` Å (both directions, periodic images).
-
-    Returns ``(i, j, d, S)``: the vector from i to j is ``positions[j] + S @ cell - positions[i]``.
-    """
-    pbc = np.asarray(pbc, dtype=bool)
-    cell = _cell_for_search(positions, cell, pbc, cutoff)
-    try:
-        from matscipy.neighbours import neighbour_list
-    except ImportError:  # pragma: no cover - matscipy is a dependency of the environment
-        from ase import Atoms
-        from ase.neighborlist import neighbor_list
-
-        atoms = Atoms(positions=positions, cell=cell, pbc=pbc)
-        return neighbor_list("ijdS", atoms, cutoff)
-    return neighbour_list("ijdS", positions=positions, cell=cell, pbc=pbc, cutoff=cutoff)
 
 
 # ----------------------------------------------------------------------------- results
@@ -428,7 +394,7 @@ def _speciate_batch(
     cls_atom = table.cls[el]
     is_mod = cls_atom == _CLASS_MODIFIER
 
-    cells = np.stack([_cell_for_search(positions[f], cells[f], pbc, table.max_cutoff) for f in range(n_frames)])
+    cells = np.stack([cell_for_search(positions[f], cells[f], pbc, table.max_cutoff) for f in range(n_frames)])
     # neighbour search per frame, pairs filtered by element-pair cutoffs
     ii, jj, ss = [], [], []
     for f in range(n_frames):

@@ -252,6 +252,8 @@ class H5MDWriter:
         if not n_new:
             return
         start, stop = self._n_on_disk, self._n_on_disk + n_new
+        # Datasets are looked up on each flush, not kept open: an open dataset keeps its HDF5 chunk
+        # cache, and with a dozen of them resident memory grew with trajectory length.
         for key, element in self._elements.items():
             dset = self._h5[f"{element.path}/value"]
             dset.resize(stop, axis=0)

@@ -41,7 +41,7 @@ from interfaceflow.md.dynamics import (
     restore_dynamics_state,
     set_target_temperature,
 )
-from interfaceflow.md.guards import check_frame
+from interfaceflow.md.guards import CloseContactGuard, check_frame
 from interfaceflow.md.progress import MDProgress, ns_per_day
 from interfaceflow.md.settings import MDSettings
 from interfaceflow.provenance import package_version
@@ -152,6 +152,8 @@ class _MDRun:
             or settings.guards.runaway_factor * settings.max_target_temperature_K
         )
         self.heating = settings.heat_from_K is not None and settings.heat_steps > 0
+        min_distance_A = settings.guards.min_distance_A
+        self.close_contact = CloseContactGuard(min_distance_A) if min_distance_A is not None else None
 
     # ------------------------------------------------------------------ per step
     def observe(self) -> None:
@@ -188,6 +190,7 @@ class _MDRun:
             self.atoms.get_temperature(),
             self.settings.guards,
             self.temperature_limit_K,
+            self.close_contact,
         )
         if problem:
             self.fail(step, problem)
@@ -268,12 +271,13 @@ class _MDRun:
 _WARMED: weakref.WeakSet = weakref.WeakSet()
 
 
-def _warm_up(calculator: Calculator, atoms: Atoms) -> None:
-    """One throwaway force call on a calculator this process has not used yet.
+def warm_up(calculator: Calculator, atoms: Atoms) -> None:
+    """One throwaway force call on a calculator this process has not used yet (once per process).
 
     The first call of a TorchScript model (SevenNet) runs an unoptimised graph whose float32
     results differ in the last bits from every later call; without this, a run restarted in a
-    new process would not repeat the uninterrupted run bit for bit.
+    new process would not repeat the uninterrupted run bit for bit. :func:`run_md` calls it;
+    call it yourself to keep the one-off cost out of a timing.
     """
     if calculator in _WARMED:
         return
@@ -346,7 +350,7 @@ def run_md(
     traj_path = workdir / TRAJECTORY_NAME
     ckpt_path = workdir / CHECKPOINT_NAME
     atoms = atoms.copy()
-    _warm_up(calculator, atoms)
+    warm_up(calculator, atoms)
     calculator.reset()  # no cached state (neighbour lists) from an earlier run in this process
     atoms.calc = calculator
     velocity_seed, dynamics_seed = np.random.SeedSequence(settings.seed).spawn(2)
