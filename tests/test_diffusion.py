@@ -11,6 +11,7 @@ import pytest
 from scipy.signal import lfilter
 from typer.testing import CliRunner
 
+from interfaceflow.analysis.arrhenius import ArrheniusResult
 from interfaceflow.analysis.diffusion import (
     DiffusionSettings,
     analyze_diffusion,
@@ -170,6 +171,7 @@ def test_two_slabs_give_both_D(mode, confine):
         z_regions={"fast": (0.0, 20.0), "slow": (20.0, 40.0)},
         region_mode=mode,
         include_all=False,
+        conductivity_in_metals=True,  # the synthetic walkers are all labelled Li
     )
     fast, slow = quiet(analyze_diffusion, traj, settings, frame_interval_fs=DT, temperature_K=500.0)
     assert (fast.region, slow.region) == ("fast", "slow")
@@ -207,6 +209,35 @@ def test_region_labels_start_mode():
     traj.regions = None
     with pytest.raises(AnalysisError, match="no per-atom region labels"):
         analyze_diffusion(traj, DiffusionSettings(use_region_labels=True), frame_interval_fs=DT)
+
+
+def test_metal_region_gets_D_but_no_ionic_conductivity():
+    """Li metal | Li2S-like electrolyte: sigma for the electrolyte, none for the metal electrode."""
+    pos = random_walk(300, 400, D_TRUE, DT, seed=5)
+    numbers = np.array([3] * 100 + [3] * 100 + [16] * 100)  # 100 Li metal, 100 Li + 100 S
+    traj = make_traj(pos, [15.0] * 3, numbers=numbers)
+    traj.regions = np.array(["electrode"] * 100 + ["electrolyte"] * 200, dtype=object)
+    settings = DiffusionSettings(directions=["xyz"], framework_species=["S"])
+    results = {r.region: r for r in quiet(analyze_diffusion, traj, settings, frame_interval_fs=DT, temperature_K=600)}
+    metal, electrolyte = results["electrode"], results["electrolyte"]
+    assert metal.D_cm2_per_s > 0 and metal.metallic_elements == ["Li"]
+    assert metal.conductivity_S_per_cm is None
+    assert any("the region is a metal (Li)" in w for w in metal.warnings)
+    assert electrolyte.metallic_elements is None and electrolyte.conductivity_S_per_cm > 0
+    forced = quiet(
+        analyze_diffusion, traj, settings.model_copy(update={"conductivity_in_metals": True}),
+        frame_interval_fs=DT, temperature_K=600,
+    )
+    assert all(r.conductivity_S_per_cm > 0 for r in forced)
+    assert results[None].conductivity_S_per_cm > 0  # the whole cell is never treated as a metal
+
+    arrhenius = quiet(
+        ArrheniusResult.from_diffusion_results,
+        [metal.model_copy(update={"temperature_K": t, "D_cm2_per_s": metal.D_cm2_per_s * f})
+         for t, f in ((500.0, 0.5), (600.0, 1.0), (700.0, 1.6))],
+    )
+    assert arrhenius.conductivity_300K_S_per_cm is None
+    assert any("is a metal" in w for w in arrhenius.warnings)
 
 
 def test_thin_statistics_warn_with_numbers():

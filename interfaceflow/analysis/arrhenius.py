@@ -266,12 +266,17 @@ class ArrheniusResult(BaseModel):
         )
         densities = [r.number_density_per_A3 for r in usable if r.number_density_per_A3]
         first = usable[0]
+        metal = next((r.metallic_elements for r in usable if r.metallic_elements), None)
+        if metal:
+            notes.append(
+                f"the region is a metal ({'-'.join(metal)}): no ionic conductivity is reported"
+            )
         doc = cls.from_fit(
             fit,
             species=first.species,
             region=first.region,
             direction=first.direction,
-            number_density_per_A3=float(np.mean(densities)) if densities else None,
+            number_density_per_A3=float(np.mean(densities)) if densities and not metal else None,
             charge_number=first.charge_number if charge_number is None else charge_number,
             haven_ratio=first.haven_ratio if haven_ratio is None else haven_ratio,
             target_temperature_K=target_temperature_K,

@@ -110,6 +110,11 @@ class DiffusionSettings(BaseModel):
     min_independent_samples: float = Field(20.0, description="Warn below this many samples.")
     charge_number: float = Field(1.0, description="Charge number z of the mobile ion.")
     haven_ratio: float = Field(1.0, gt=0.0, description="Tracer/charge diffusion ratio H_R.")
+    conductivity_in_metals: bool = Field(
+        False,
+        description="Also report sigma for named regions made of metals only (e.g. the Li electrode), "
+        "where Nernst-Einstein describes no ionic conduction.",
+    )
 
 
 class DiffusionResult(BaseModel):
@@ -147,6 +152,9 @@ class DiffusionResult(BaseModel):
     haven_ratio: float = 1.0
     conductivity_S_per_cm: float | None = None
     conductivity_err_S_per_cm: float | None = None
+    metallic_elements: list[str] | None = Field(
+        None, description="Set when the region is a metal: no ionic conductivity is reported."
+    )
     drift_removed: bool = True
     framework_species: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
@@ -172,10 +180,20 @@ class DiffusionResult(BaseModel):
         framework_species: list[str] | None = None,
         drift_removed: bool = True,
         trajectory_path: str | None = None,
+        metallic_elements: list[str] | None = None,
     ) -> DiffusionResult:
-        """Build the document from a raw :class:`DiffusionFit`, with the Nernst-Einstein sigma."""
+        """Build the document from a raw :class:`DiffusionFit`, with the Nernst-Einstein sigma.
+
+        A metallic region (``metallic_elements``) gets D but no sigma, and a warning says why.
+        """
         sigma = sigma_err = None
-        if temperature_K is not None and number_density_per_A3 is not None:
+        notes = list(fit.warnings)
+        if metallic_elements:
+            notes.append(
+                f"the region is a metal ({'-'.join(metallic_elements)}): Nernst-Einstein gives no ionic "
+                "conductivity for an electronic conductor, so none is reported"
+            )
+        elif temperature_K is not None and number_density_per_A3 is not None:
             sigma = nernst_einstein_conductivity(
                 fit.D_cm2_per_s,
                 number_density_per_A3,
@@ -215,9 +233,10 @@ class DiffusionResult(BaseModel):
             haven_ratio=settings.haven_ratio,
             conductivity_S_per_cm=sigma,
             conductivity_err_S_per_cm=sigma_err,
+            metallic_elements=metallic_elements,
             drift_removed=drift_removed,
             framework_species=framework_species or [],
-            warnings=list(fit.warnings),
+            warnings=notes,
             trajectory_path=trajectory_path,
             settings=settings.model_dump(),
             package_versions=package_versions(),
@@ -548,6 +567,19 @@ class _Selection:
     bounds: tuple[float, float] | None = None
     number_density_per_A3: float | None = None
     density_estimated: bool = False
+    metallic_elements: list[str] | None = None
+
+
+def metallic_elements(numbers: np.ndarray) -> list[str] | None:
+    """The elements of a region made of metals only (Li metal, Li-In...), else None.
+
+    A metal conducts electrons: Nernst-Einstein gives no ionic conductivity for it. Only named
+    regions (labels, z slabs) are checked; the whole-cell result always gets its sigma.
+    """
+    from pymatgen.core import Element
+
+    symbols = sorted({chemical_symbols[int(z)] for z in np.asarray(numbers)})
+    return symbols if symbols and all(Element(s).is_metal for s in symbols) else None
 
 
 def _cell_volumes(cells_A: np.ndarray) -> np.ndarray:
@@ -593,10 +625,12 @@ def _region_selections(
                         None,
                         density,
                         True,
+                        metallic_elements(traj.numbers[everyone]),
                     )
                 )
     if settings.z_regions:
         z = wrapped_z(traj.positions_A[:, mobile], traj.cells_A, traj.pbc)
+        z_everyone_start = wrapped_z(traj.positions_A[:1], traj.cells_A[:1], traj.pbc)[0]
         area = _xy_area(traj.cells_A)
         for name, (z_lo, z_hi) in settings.z_regions.items():
             if not z_hi > z_lo:
@@ -627,6 +661,8 @@ def _region_selections(
                     (z_lo, z_hi),
                     float(inside.sum(axis=1).mean()) / volume,
                 )
+            in_slab = (z_everyone_start >= z_lo) & (z_everyone_start < z_hi)
+            sel.metallic_elements = metallic_elements(traj.numbers[in_slab]) if in_slab.any() else None
             selections.append(sel)
     return selections
 
@@ -748,6 +784,7 @@ def analyze_diffusion(
                     framework_species=framework_species,
                     drift_removed=settings.remove_drift,
                     trajectory_path=traj.source or None,
+                    metallic_elements=None if settings.conductivity_in_metals else sel.metallic_elements,
                 )
             )
     return results
