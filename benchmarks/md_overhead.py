@@ -34,7 +34,7 @@ calculator, and charges every force call the median seconds per call over all ru
 (:func:`calculator_matched_s_per_step`). The raw wall-time ratios of every repeat are printed too.
 
 Last line: ``md_overhead_vs_raw_ase=<interfaceflow / bare ASE, calculator-matched s/step>``.
-Run: ``python benchmarks/md_overhead.py`` (about 12 minutes on 2 shared cores).
+Run: ``python benchmarks/md_overhead.py`` (about 17 minutes on 2 shared cores).
 """
 
 from __future__ import annotations
@@ -426,7 +426,7 @@ def memory(args) -> dict[str, dict[int, float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--steps", type=int, default=60)
+    parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=2, help="Li2S supercell repeat (12*r^3 atoms)")
     parser.add_argument("--threads", type=int, default=1)

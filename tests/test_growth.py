@@ -19,8 +19,10 @@ from interfaceflow.analysis.growth import (
     consumption_rate,
     fit_growth_laws,
     growing_isolated_anions,
+    growing_phases,
     interphase_thickness,
 )
+from interfaceflow.analysis.products import PhaseAssignment
 from interfaceflow.analysis.speciation import speciate_trajectory
 
 
@@ -139,3 +141,34 @@ def test_amorphous_isolated_sulfide_counts_as_passivating_product():
     assert verdict.kind == "passivating" and verdict.insulating_products == ["Li2S (amorphous)"]
     # isolated Ge is an alloy environment, never an amorphous "Li4Ge" insulator
     assert growing_isolated_anions(speciate_trajectory(_ge_to_alloy_trajectory())) == {}
+
+
+def _assignment(fractions: np.ndarray, phases: list[str]) -> PhaseAssignment:
+    n_frames, n_phases = fractions.shape
+    return PhaseAssignment(
+        phases=phases,
+        frames=np.arange(n_frames),
+        times_fs=10.0 * np.arange(n_frames),
+        atom_phase=np.full((n_frames, 1), -1),
+        atom_similarity=np.full((n_frames, 1), np.nan),
+        phase_counts=np.zeros((n_frames, n_phases)),
+        phase_fractions=fractions,
+        phase_confidence=np.full((n_frames, n_phases), np.nan),
+        phase_depth_counts=np.zeros((n_frames, n_phases, 1)),
+        min_similarity=0.9,
+    )
+
+
+def test_growing_phases_need_a_gain_above_the_assignment_flicker():
+    """Li2S grows 0 -> 0.3; Li3PS4 only flickers (sd 0.05) around a mean that drifts by 0.06."""
+    rng = np.random.default_rng(4)
+    n = 200
+    li2s = np.clip(np.linspace(0.0, 0.3, n) + rng.normal(0, 0.01, n), 0, 1)
+    flicker = np.clip(0.2 + np.linspace(0.0, 0.06, n) + rng.normal(0, 0.05, n), 0, 1)
+    flicker[0] = 0.05  # a low first frame: against frame 0 alone the drift would read as +0.2
+    grown = growing_phases(_assignment(np.column_stack([li2s, flicker]), ["Li2S", "Li3PS4"]))
+    assert list(grown) == ["Li2S"]
+    assert grown["Li2S"] == pytest.approx(0.27, abs=0.02)  # last tenth minus first tenth
+    # the same drift with no flicker is real growth
+    steady = 0.2 + np.linspace(0.0, 0.06, n)
+    assert "Li3PS4" in growing_phases(_assignment(np.column_stack([li2s, steady]), ["Li2S", "Li3PS4"]))

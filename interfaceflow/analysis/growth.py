@@ -266,14 +266,31 @@ class InterphaseClassification:
     conducting_products: list[str] = field(default_factory=list)
 
 
-def growing_phases(assignment: PhaseAssignment, min_fraction: float = MIN_PRODUCT_FRACTION) -> dict[str, float]:
-    """Phases whose fraction grows by at least ``min_fraction`` (final mean minus initial)."""
+def growing_phases(
+    assignment: PhaseAssignment,
+    min_fraction: float = MIN_PRODUCT_FRACTION,
+    n_noise: float = N_NOISE,
+) -> dict[str, float]:
+    """Phases whose fraction grows beyond the noise → their gain (fraction of their element).
+
+    The gain is the mean fraction over the last tenth of the analysed frames minus the mean over the
+    first tenth. It counts when it reaches ``min_fraction`` and ``n_noise`` times the phase's
+    frame-to-frame scatter (standard deviation within those two windows, pooled): similar
+    environments such as the thiophosphates Li3PS4, Li7P3S11 and Li6PS5Cl swap assignments as the
+    atoms vibrate, which a single starting frame would read as growth.
+    """
     f = assignment.phase_fractions
     if len(f) == 0:
         return {}
-    tail = max(1, len(f) // 10)
-    growth = f[-tail:].mean(axis=0) - f[0]
-    return {p: float(g) for p, g in zip(assignment.phases, growth) if g >= min_fraction}
+    window = max(1, len(f) // 10)
+    head, tail = f[:window], f[-window:]
+    growth = tail.mean(axis=0) - head.mean(axis=0)
+    if window > 1:
+        scatter = np.sqrt(0.5 * (head.var(axis=0, ddof=1) + tail.var(axis=0, ddof=1)))
+    else:
+        scatter = np.zeros(f.shape[1])
+    threshold = np.maximum(min_fraction, n_noise * scatter)
+    return {p: float(g) for p, g, t in zip(assignment.phases, growth, threshold) if g >= t}
 
 
 def growing_isolated_anions(
