@@ -229,7 +229,10 @@ def test_metal_region_gets_D_but_no_ionic_conductivity():
         frame_interval_fs=DT, temperature_K=600,
     )
     assert all(r.conductivity_S_per_cm > 0 for r in forced)
-    assert results[None].conductivity_S_per_cm > 0  # the whole cell is never treated as a metal
+    whole = results[None]  # mixes metal and ionic Li: D, but no sigma
+    assert whole.D_cm2_per_s > 0 and whole.metallic_elements is None
+    assert whole.conductivity_S_per_cm is None
+    assert any("the cell holds a metal region (electrode: Li)" in w for w in whole.warnings)
 
     arrhenius = quiet(
         ArrheniusResult.from_diffusion_results,

@@ -181,18 +181,22 @@ class DiffusionResult(BaseModel):
         drift_removed: bool = True,
         trajectory_path: str | None = None,
         metallic_elements: list[str] | None = None,
+        no_conductivity_reason: str | None = None,
     ) -> DiffusionResult:
         """Build the document from a raw :class:`DiffusionFit`, with the Nernst-Einstein sigma.
 
-        A metallic region (``metallic_elements``) gets D but no sigma, and a warning says why.
+        A metallic region (``metallic_elements``) gets D but no sigma, and so does a result with a
+        ``no_conductivity_reason``; a warning says why.
         """
         sigma = sigma_err = None
         notes = list(fit.warnings)
         if metallic_elements:
-            notes.append(
+            no_conductivity_reason = (
                 f"the region is a metal ({'-'.join(metallic_elements)}): Nernst-Einstein gives no ionic "
                 "conductivity for an electronic conductor, so none is reported"
             )
+        if no_conductivity_reason:
+            notes.append(no_conductivity_reason)
         elif temperature_K is not None and number_density_per_A3 is not None:
             sigma = nernst_einstein_conductivity(
                 fit.D_cm2_per_s,
@@ -568,6 +572,7 @@ class _Selection:
     number_density_per_A3: float | None = None
     density_estimated: bool = False
     metallic_elements: list[str] | None = None
+    no_conductivity_reason: str | None = None
 
 
 def metallic_elements(numbers: np.ndarray) -> list[str] | None:
@@ -664,7 +669,22 @@ def _region_selections(
             in_slab = (z_everyone_start >= z_lo) & (z_everyone_start < z_hi)
             sel.metallic_elements = metallic_elements(traj.numbers[in_slab]) if in_slab.any() else None
             selections.append(sel)
+    _withhold_whole_cell_sigma_next_to_metal(selections)
     return selections
+
+
+def _withhold_whole_cell_sigma_next_to_metal(selections: list[_Selection]) -> None:
+    """A cell that holds a metal region mixes metallic and ionic Li: no whole-cell sigma."""
+    metal = next((sel for sel in selections if sel.name is not None and sel.metallic_elements), None)
+    if metal is None:
+        return
+    for sel in selections:
+        if sel.name is None:
+            sel.no_conductivity_reason = (
+                f"the cell holds a metal region ({metal.name}: {'-'.join(metal.metallic_elements)}); "
+                "a whole-cell conductivity would mix metallic and ionic Li, so none is reported: "
+                "read sigma per region"
+            )
 
 
 def _grouped_sums(positions: np.ndarray, sel: _Selection, settings: DiffusionSettings):
@@ -785,6 +805,7 @@ def analyze_diffusion(
                     drift_removed=settings.remove_drift,
                     trajectory_path=traj.source or None,
                     metallic_elements=None if settings.conductivity_in_metals else sel.metallic_elements,
+                    no_conductivity_reason=None if settings.conductivity_in_metals else sel.no_conductivity_reason,
                 )
             )
     return results
