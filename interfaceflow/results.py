@@ -26,7 +26,15 @@ class Results:
         store: JobStore | None = None,
         store_dir: str | Path | None = None,
         config: str | Path | None = None,
+        project: str | None = None,
     ):
+        """Open ``store``, else the embedded store ``store_dir``, else the spec file ``config``,
+        else the job store of the jobflow-remote ``project`` (where submitted studies land),
+        else the default store of the settings."""
+        if store is None and project is not None:
+            from interfaceflow.hpc.project import load_project
+
+            store = load_project(project).get_jobstore()
         self.store = store if store is not None else get_job_store(store_dir, config)
         self.store.connect()
 

@@ -59,3 +59,34 @@ def tiny_mace_model(tmp_path_factory) -> Path:
     from mace_tiny import save_tiny_mace_model
 
     return save_tiny_mace_model(tmp_path_factory.mktemp("mace") / "tiny.model", [3, 15, 16])
+
+
+@pytest.fixture(scope="session")
+def local_slurm(tmp_path_factory):
+    """A real one-node Slurm cluster on localhost (see tests/local_slurm.py), stopped at the end.
+
+    Skips only where the Slurm daemons are not installed; CI installs them (slurm-wlm, munge).
+    """
+    from local_slurm import slurm_installed, start_local_slurm, stop_local_slurm
+
+    if not slurm_installed():
+        pytest.skip("Slurm is not installed (apt-get install slurm-wlm munge; .ci/run does this)")
+    root = tmp_path_factory.mktemp("slurm")
+    cluster = start_local_slurm(root)
+    yield cluster
+    stop_local_slurm(root)
+
+
+@pytest.fixture
+def jf_projects(tmp_path, monkeypatch):
+    """An empty jobflow-remote projects folder for this test (in-process and for subprocesses)."""
+    import jobflow_remote
+
+    from interfaceflow.hpc import queue
+
+    folder = tmp_path / "jfremote"
+    folder.mkdir()
+    monkeypatch.setenv("JFREMOTE_PROJECTS_FOLDER", str(folder))
+    monkeypatch.setattr(jobflow_remote.SETTINGS, "projects_folder", str(folder))
+    monkeypatch.setattr(queue, "_CONTROLLERS", {})
+    return folder

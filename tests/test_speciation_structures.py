@@ -189,6 +189,9 @@ def disulfide_to_sulfide_trajectory(n_frames: int = 10, law: str = "linear", rep
         if shift is None:
             continue
         j = by_key[(tuple(cell_of[i]), tuple(np.round((local[i] + shift) % 1.0, 3)))]
+        # the partner's periodic image next to i: pymatgen may wrap a site at frac ~1 to ~0
+        frac_d = np.linalg.solve(sc.lattice.matrix.T, decomposed[j] - decomposed[i])
+        decomposed[j] = decomposed[i] + (frac_d - np.round(frac_d)) @ sc.lattice.matrix
         mid = 0.5 * (decomposed[i] + decomposed[j])
         u = (decomposed[j] - decomposed[i]) / np.linalg.norm(decomposed[j] - decomposed[i])
         pristine[i], pristine[j] = mid - 1.05 * u, mid + 1.05 * u

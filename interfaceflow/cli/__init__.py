@@ -11,6 +11,7 @@ from interfaceflow.cli import analyze_products  # noqa: E402,F401
 from interfaceflow.cli import analyze_profiles  # noqa: E402,F401
 from interfaceflow.cli import build  # noqa: E402,F401
 from interfaceflow.cli import core  # noqa: E402,F401
+from interfaceflow.cli import hpc  # noqa: E402,F401
 
 
 def main() -> None:

@@ -22,6 +22,10 @@ StoreConfig = Annotated[
     Optional[Path],
     typer.Option("--store-config", help="JobStore spec file (MongoStore + GridFS/S3 data store)."),
 ]
+ProjectStore = Annotated[
+    Optional[str],
+    typer.Option("--project", "-p", help="Read the job store of this jobflow-remote project."),
+]
 
 
 @app.command()
@@ -81,12 +85,13 @@ def results(
     calculator: Annotated[Optional[str], typer.Option(help="Filter by calculator plugin.")] = None,
     store: StoreDir = None,
     store_config: StoreConfig = None,
+    project: ProjectStore = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
 ) -> None:
     """List finished interface studies in the store, newest first."""
     from interfaceflow.results import Results
 
-    studies = Results(store_dir=store, config=store_config).find(
+    studies = Results(store_dir=store, config=store_config, project=project).find(
         electrode=electrode, electrolyte=electrolyte, calculator=calculator
     )
     rows = [s.cli_row() for s in studies]
@@ -106,12 +111,13 @@ def show(
     study_id: Annotated[str, typer.Argument(help="Study id (or a unique prefix of 6+ characters).")],
     store: StoreDir = None,
     store_config: StoreConfig = None,
+    project: ProjectStore = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the whole document as JSON.")] = False,
 ) -> None:
     """Show one interface study in detail."""
     from interfaceflow.results import Results
 
-    study = Results(store_dir=store, config=store_config).get(study_id)
+    study = Results(store_dir=store, config=store_config, project=project).get(study_id)
     if json_output:
         typer.echo(study.model_dump_json(indent=2))
         return

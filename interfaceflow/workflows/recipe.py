@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from interfaceflow.errors import RecipeError
+from interfaceflow.hpc.settings import QueueSettings
 from interfaceflow.md.settings import MDSettings, RelaxSettings
 from interfaceflow.settings import get_settings
 
@@ -86,6 +87,10 @@ class Recipe(_Section):
         ),
     )
     thermo: ThermoSpec = Field(default_factory=ThermoSpec)
+    hpc: QueueSettings = Field(
+        default_factory=QueueSettings,
+        description="Workers and walltimes when the study is submitted with 'interfaceflow submit'.",
+    )
     analysis_settings: dict[AnalysisName, dict[str, Any]] = Field(
         default_factory=dict, description="Keyword overrides per analysis, e.g. {diffusion: {species: Li}}."
     )

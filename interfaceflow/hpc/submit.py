@@ -1,0 +1,85 @@
+"""Submit an interface study (or any interfaceflow Flow) to a cluster through jobflow-remote.
+
+:func:`submit_study` runs the same preflight as ``interfaceflow run`` (recipe, plugin, model
+file, element coverage) on the submitting machine, builds the study Flow, places each job on the
+GPU or CPU worker with its walltime (:mod:`interfaceflow.hpc.placement`), and adds the Flow to the
+project's queue. Results land in the project's job store, where ``interfaceflow results`` and
+:class:`~interfaceflow.results.Results` read them as after a local run.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from interfaceflow.errors import HPCError
+from interfaceflow.hpc.placement import apply_placements, place_jobs
+from interfaceflow.hpc.project import EXEC_CONFIG_NAME, load_project, project_spec
+from interfaceflow.hpc.queue import job_controller
+from interfaceflow.hpc.settings import QueueSettings
+
+
+class SubmittedJob(BaseModel):
+    """One job as submitted."""
+
+    db_id: str
+    uuid: str
+    name: str
+    worker: str
+    walltime_s: int
+
+
+class Submission(BaseModel):
+    """A flow added to a project's queue."""
+
+    project: str
+    flow_id: str
+    name: str
+    jobs: list[SubmittedJob]
+
+
+def submit_flow(
+    flow,
+    project: str | None = None,
+    queue: QueueSettings | None = None,
+    worker: str | None = None,
+    gpu_worker: str | None = None,
+    cpu_worker: str | None = None,
+) -> Submission:
+    """Place every job of ``flow`` on a worker and add the Flow to ``project``'s queue."""
+    proj = load_project(project)
+    spec = project_spec(proj)
+    placements = place_jobs(flow, spec, queue, workers=tuple(proj.workers), worker=worker,
+                            gpu_worker=gpu_worker, cpu_worker=cpu_worker)
+    apply_placements(flow, placements, EXEC_CONFIG_NAME)
+    controller = job_controller(proj.name)
+    try:
+        db_ids = controller.add_flow(flow, worker=placements[flow.jobs[0].uuid].worker,
+                                     exec_config=EXEC_CONFIG_NAME)
+    except Exception as exc:
+        raise HPCError(f"jobflow-remote did not accept the flow ({type(exc).__name__}: {exc})") from None
+    jobs = [info for info in controller.get_jobs_info(db_ids=db_ids)]
+    return Submission(
+        project=proj.name, flow_id=flow.uuid, name=flow.name,
+        jobs=[SubmittedJob(db_id=info.db_id, uuid=info.uuid, name=info.name, worker=info.worker,
+                           walltime_s=placements[info.uuid].walltime_s)
+              for info in sorted(jobs, key=lambda i: int(i.db_id))],
+    )
+
+
+def submit_study(
+    recipe,
+    project: str | None = None,
+    worker: str | None = None,
+    gpu_worker: str | None = None,
+    cpu_worker: str | None = None,
+) -> Submission:
+    """Preflight ``recipe`` (a Recipe, a YAML path or a shipped name) here, then submit it."""
+    from interfaceflow.workflows.interface import preflight, study_flow
+    from interfaceflow.workflows.recipe import Recipe, load_recipe
+
+    if not isinstance(recipe, Recipe):
+        recipe = load_recipe(recipe)
+
+    preflight(recipe)
+    return submit_flow(study_flow(recipe), project=project, queue=recipe.hpc, worker=worker,
+                       gpu_worker=gpu_worker, cpu_worker=cpu_worker)
