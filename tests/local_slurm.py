@@ -73,10 +73,28 @@ def _start_munge() -> None:
     subprocess.run(["su", "-s", "/bin/sh", "munge", "-c", "/usr/sbin/munged"], check=True)
 
 
-def start_local_slurm(root: Path, ctld_port: int = 16817, d_port: int = 16818,
-                      kill_wait_s: int = 30, timeout_s: float = 60.0) -> LocalSlurm:
-    """Start slurmctld + slurmd with a config in ``root``; return when ``debug`` is idle."""
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("", 0))
+        return sock.getsockname()[1]
+
+
+def _alive(pid_file: Path) -> bool:
+    try:
+        os.kill(int(pid_file.read_text().strip()), 0)
+    except (FileNotFoundError, ValueError, ProcessLookupError):
+        return False
+    return True
+
+
+def start_local_slurm(root: Path, kill_wait_s: int = 30, timeout_s: float = 60.0) -> LocalSlurm:
+    """Start slurmctld + slurmd with a config in ``root``; return when ``debug`` is idle.
+
+    The daemons listen on free ports, so a Slurm already running on this machine is left alone
+    (and never answers in their place).
+    """
     host = socket.gethostname().split(".")[0]
+    ctld_port, d_port = _free_port(), _free_port()
     for sub in ("state", "spool", "log"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     conf = root / "slurm.conf"
@@ -90,7 +108,8 @@ def start_local_slurm(root: Path, ctld_port: int = 16817, d_port: int = 16818,
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         state = subprocess.run(["sinfo", "-h", "-o", "%T"], capture_output=True, text=True).stdout
-        if state.strip() in ("idle", "mixed", "allocated"):
+        daemons_up = _alive(root / "ctld.pid") and _alive(root / "d.pid")
+        if daemons_up and state.strip() in ("idle", "mixed", "allocated"):
             return LocalSlurm(root=root, conf=conf, host=host)
         if "drain" in state or "inval" in state:
             subprocess.run(["scontrol", "update", f"nodename={host}", "state=resume"])

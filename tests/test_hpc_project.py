@@ -231,3 +231,45 @@ def test_failure_reasons_are_one_line(error, retryable, expected):
 
     reason, can_retry = failure_reason(error)
     assert expected in reason and "\n" not in reason and can_retry is retryable
+
+
+def _queued_flows(project: str) -> int:
+    from interfaceflow.hpc.queue import job_controller
+
+    return job_controller(project).count_flows()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--set", "calculator.plugin=sevenet"], "unknown calculator plugin 'sevenet'"),
+        (["--set", "md.tempreature_K=500"], "unknown key 'md.tempreature_K'"),
+        (["--set", "electrolyte=Li6PS5Br"], "Li6PS5Br"),
+        (["--gpu-worker", "h100"], "worker 'h100' is not in project"),
+    ],
+)
+def test_bad_submission_is_one_line_and_nothing_is_queued(tmp_path, jf_projects, args, message):
+    from typer.testing import CliRunner
+
+    from interfaceflow.cli import app
+
+    write_project(spec(tmp_path))
+    result = CliRunner().invoke(app, ["submit", "li_li6ps5cl", "-p", "testproj", "--wait", *args])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0]
+    assert _queued_flows("testproj") == 0
+
+
+def test_submit_to_an_in_process_queue_needs_wait(tmp_path, jf_projects):
+    write_project(spec(tmp_path))
+    proc = run_cli("submit", "li_li6ps5cl", "-p", "testproj",
+                   env_extra={"JFREMOTE_PROJECTS_FOLDER": str(jf_projects)})
+    assert proc.returncode == 2
+    assert "add --wait" in proc.stderr and proc.stderr.strip().count("\n") == 0
+
+
+def test_unknown_project_is_one_line(jf_projects):
+    proc = run_cli("status", "-p", "nosuch", env_extra={"JFREMOTE_PROJECTS_FOLDER": str(jf_projects)})
+    assert proc.returncode == 2
+    assert "interfaceflow hpc init" in proc.stderr and proc.stderr.strip().count("\n") == 0

@@ -162,8 +162,11 @@ def status(
     if json_output:
         typer.echo(json.dumps([f.model_dump(mode="json") for f in flows], indent=2))
         return
+    if not flows:
+        console.print("no flows in this project's queue (a 'memory' queue is seen only by the "
+                      "process running 'submit --wait')")
     for flow in flows:
-        console.print(*_flow_lines(flow), sep="\n")
+        console.print(*_flow_lines(flow), sep="\n", highlight=False)
 
 
 @app.command()

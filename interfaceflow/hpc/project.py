@@ -18,6 +18,7 @@ Every value that reaches the job script (paths, module names, partitions) is che
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
@@ -185,8 +186,9 @@ def _worker_document(spec: HPCProjectSpec, worker: str) -> dict[str, Any]:
         "scheduler_type": spec.scheduler,
         "work_dir": str(spec.work_dir / worker),
         "resources": resources,
-        "pre_run": f"source {spec.python_env}/bin/activate",
-        "execution_cmd": f"{spec.python_env}/bin/jf -fe execution run {{}}",
+        # python_env is a checked token (no shell metacharacters); quoting it is belt and braces.
+        "pre_run": f"source {shlex.quote(str(spec.python_env / 'bin' / 'activate'))}",
+        "execution_cmd": f"{shlex.quote(str(spec.python_env / 'bin' / 'jf'))} -fe execution run {{}}",
     }
     if spec.host != "local":
         document["host"] = spec.host
@@ -263,6 +265,7 @@ def write_project(spec: HPCProjectSpec, overwrite: bool = False) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(yaml.safe_dump(document, sort_keys=False))
+    tmp.chmod(0o600)  # it may hold the queue store's password
     tmp.replace(path)
     for folder in (spec.md_run_dir, spec.job_store_dir) if spec.host == "local" else ():
         folder.mkdir(parents=True, exist_ok=True)
