@@ -74,7 +74,7 @@ def local_slurm(tmp_path_factory):
     root = tmp_path_factory.mktemp("slurm")
     cluster = start_local_slurm(root)
     yield cluster
-    stop_local_slurm(root)
+    stop_local_slurm(root, stop_munge=cluster.started_munge)
 
 
 @pytest.fixture

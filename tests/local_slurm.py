@@ -53,6 +53,7 @@ class LocalSlurm:
     root: Path
     conf: Path
     host: str
+    started_munge: bool = False
 
 
 def slurm_installed() -> bool:
@@ -60,9 +61,13 @@ def slurm_installed() -> bool:
     return all(shutil.which(tool) for tool in ("slurmctld", "slurmd", "sbatch", "munged"))
 
 
-def _start_munge() -> None:
+MUNGE_PID_FILE = Path("/run/munge/munged.pid")
+
+
+def _start_munge() -> bool:
+    """Start munged unless it runs; True when this call started it."""
     if subprocess.run(["pgrep", "-x", "munged"], capture_output=True).returncode == 0:
-        return
+        return False
     Path("/run/munge").mkdir(parents=True, exist_ok=True)
     shutil.chown("/run/munge", "munge", "munge")
     key = Path("/etc/munge/munge.key")
@@ -71,6 +76,7 @@ def _start_munge() -> None:
     shutil.chown(key, "munge", "munge")
     key.chmod(0o400)
     subprocess.run(["su", "-s", "/bin/sh", "munge", "-c", "/usr/sbin/munged"], check=True)
+    return True
 
 
 def _free_port() -> int:
@@ -102,7 +108,7 @@ def start_local_slurm(root: Path, kill_wait_s: int = 30, timeout_s: float = 60.0
                                       ctld_port=ctld_port, d_port=d_port, kill_wait_s=kill_wait_s))
     (root / "gres.conf").write_text(GRES_CONF.format(host=host))
     os.environ["SLURM_CONF"] = str(conf)
-    _start_munge()
+    started_munge = _start_munge()
     subprocess.run(["slurmctld", "-f", str(conf)], check=True)
     subprocess.run(["slurmd", "-f", str(conf)], check=True)
     deadline = time.monotonic() + timeout_s
@@ -110,18 +116,19 @@ def start_local_slurm(root: Path, kill_wait_s: int = 30, timeout_s: float = 60.0
         state = subprocess.run(["sinfo", "-h", "-o", "%T"], capture_output=True, text=True).stdout
         daemons_up = _alive(root / "ctld.pid") and _alive(root / "d.pid")
         if daemons_up and state.strip() in ("idle", "mixed", "allocated"):
-            return LocalSlurm(root=root, conf=conf, host=host)
+            return LocalSlurm(root=root, conf=conf, host=host, started_munge=started_munge)
         if "drain" in state or "inval" in state:
             subprocess.run(["scontrol", "update", f"nodename={host}", "state=resume"])
         time.sleep(1)
     log = (root / "log" / "ctld.log").read_text()[-2000:] if (root / "log" / "ctld.log").exists() else ""
-    stop_local_slurm(root)
+    stop_local_slurm(root, stop_munge=started_munge)
     raise RuntimeError(f"local Slurm did not come up within {timeout_s} s: {log}")
 
 
-def stop_local_slurm(root: Path) -> None:
+def stop_local_slurm(root: Path, stop_munge: bool = False) -> None:
     """Stop the daemons started by :func:`start_local_slurm` (by pid, never by name)."""
-    for pid_file in (root / "d.pid", root / "ctld.pid"):
+    pid_files = [root / "d.pid", root / "ctld.pid"] + ([MUNGE_PID_FILE] if stop_munge else [])
+    for pid_file in pid_files:
         try:
             os.kill(int(pid_file.read_text().strip()), 15)
         except (FileNotFoundError, ValueError, ProcessLookupError):

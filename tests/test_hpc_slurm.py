@@ -8,6 +8,7 @@ that runs ``jf execution run`` with the real MLIP (SevenNet-0, CPU).
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -130,31 +131,46 @@ def test_project_passes_jobflow_remote_check(project, jf_projects):
     assert "Errors" not in proc.stdout
 
 
-def test_study_runs_through_slurm_and_lands_in_the_results(project):
-    from interfaceflow.hpc.submit import submit_study
-    from interfaceflow.workflows.recipe import load_recipe
+def test_study_runs_through_slurm_and_lands_in_the_results(project, monkeypatch):
+    """``interfaceflow submit --wait`` of the toy study; ``interfaceflow status`` on the way.
 
-    submission = submit_study(load_recipe("li_li6ps5cl", overrides=TOY), project=PROJECT)
-    assert len(submission.jobs) == 8
-    assert {j.name: j.worker for j in submission.jobs}["interface md"] == "gpu"
+    The CLI drives jobflow-remote's runner in this process; the test wraps the runner loop so
+    that after each of its rounds it also asks ``interfaceflow status`` (and Slurm) what runs.
+    """
+    from interfaceflow.hpc import queue
+
     seen_running: dict[str, str] = {}  # queue id -> what squeue said while status said RUNNING
+    flow_ids: list[str] = []
+    original = queue.run_until_finished
 
-    def watch() -> None:
-        for job in status(submission.flow_id)["jobs"]:
-            if job["state"] == "RUNNING" and job["queue_id"]:
-                seen_running.setdefault(job["queue_id"], squeue_state(job["queue_id"]))
+    def run_and_watch(flow_id, project=None, timeout_s=None, poll_s=None, on_poll=None):
+        flow_ids.append(flow_id)
 
-    drive(submission.flow_id, on_poll=watch)
-    final = status(submission.flow_id)
+        def watch() -> None:
+            on_poll()
+            for job in status(flow_id)["jobs"]:
+                if job["state"] == "RUNNING" and job["queue_id"]:
+                    seen_running.setdefault(job["queue_id"], squeue_state(job["queue_id"]))
+
+        original(flow_id, project, timeout_s=timeout_s, poll_s=poll_s, on_poll=watch)
+
+    monkeypatch.setattr(queue, "run_until_finished", run_and_watch)
+    sets = [arg for item in TOY for arg in ("--set", item)]
+    output = cli("submit", "li_li6ps5cl", "--project", PROJECT, "--wait", "--timeout-s", "900", *sets)
+    (flow_id,) = flow_ids
+    assert f"submitted flow {flow_id}" in output and f"flow {flow_id} COMPLETED" in output
+    assert re.search(r"interface md\s+RUNNING\s+worker gpu\s+queue id \d+", output)
+    final = status(flow_id)
     assert final["state"] == "COMPLETED", json.dumps(final["jobs"], indent=1)
-    assert all(job["queue_id"] for job in final["jobs"])
+    assert len(final["jobs"]) == 8 and all(job["queue_id"] for job in final["jobs"])
+    assert {job["name"]: job["worker"] for job in final["jobs"]}["interface md"] == "gpu"
     # status showed jobs running under Slurm ids that Slurm itself reported as running.
     assert "RUNNING" in seen_running.values(), seen_running
 
     listed = run_cli("results", "--store", str(project / "store"), "--json")
     assert listed.returncode == 0, listed.stderr
-    assert [row["id"] for row in json.loads(listed.stdout)] == [submission.flow_id]
-    shown = run_cli("show", submission.flow_id, "--project", PROJECT, "--json",
+    assert [row["id"] for row in json.loads(listed.stdout)] == [flow_id]
+    shown = run_cli("show", flow_id, "--project", PROJECT, "--json",
                     env_extra={"JFREMOTE_PROJECTS_FOLDER": str(project / "jfremote")})
     assert shown.returncode == 0, shown.stderr
     study = json.loads(shown.stdout)

@@ -69,8 +69,7 @@ def hpc_init(
             name=name, scheduler=scheduler, host=host, user=user, work_dir=work_dir.expanduser(),
             run_dir=run_dir, python_env=(python_env or Path(sys.prefix)).expanduser(),
             modules=module or [], queue_store=queue_store,
-            job_store_dir=(job_store.expanduser().resolve() if job_store else None) or
-            HPCProjectSpec.model_fields["job_store_dir"].get_default(call_default_factory=True),
+            **({"job_store_dir": job_store.expanduser().resolve()} if job_store else {}),
             gpu=gpu if gpus_per_job > 0 else None,
             cpu=ResourceProfile(partition=cpu_partition, account=account, cpus_per_job=cpu_cpus,
                                 walltime_s=cpu_walltime_s),

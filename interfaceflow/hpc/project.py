@@ -35,16 +35,6 @@ METADATA_KEY = "interfaceflow"
 Scheduler = Literal["slurm", "pbs"]
 
 
-def check_safe_token(value: str, what: str) -> str:
-    """``value`` unchanged if it holds no shell metacharacter; else a one-line HPCError."""
-    if not SAFE_TOKEN.match(value):
-        raise HPCError(
-            f"{what} {value!r} holds characters a job script would interpret (spaces, quotes, $, ;, "
-            "...); use plain letters, digits and _ . , : / @ % + = -"
-        )
-    return value
-
-
 class ResourceProfile(BaseModel):
     """What one job of a worker asks the scheduler for (times in s, memory in MB)."""
 
@@ -66,7 +56,10 @@ class ResourceProfile(BaseModel):
 
 def _safe_for_validator(value: str, what: str) -> str:
     if not SAFE_TOKEN.match(value):
-        raise ValueError(f"{what} {value!r} holds shell metacharacters")
+        raise ValueError(
+            f"{what} {value!r} holds characters a job script would interpret (spaces, quotes, $, "
+            ";, ...); use plain letters, digits and _ . , : / @ % + = -"
+        )
     return value
 
 
@@ -176,7 +169,6 @@ def qresources(spec: HPCProjectSpec, profile: ResourceProfile, walltime_s: int |
 
 
 def _worker_document(spec: HPCProjectSpec, worker: str) -> dict[str, Any]:
-    from jobflow_remote.config.base import LocalWorker  # noqa: F401  (validated below)
     from qtoolkit.io import scheduler_mapping
 
     scheduler_io = scheduler_mapping[spec.scheduler]()

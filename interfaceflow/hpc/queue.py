@@ -63,9 +63,22 @@ def queue_is_in_process(project: str | None = None) -> bool:
 
 
 def _runner(project: str | None):
+    """jobflow-remote's Runner on the shared job controller, logging to its file only.
+
+    The Runner configures logging with ``disable_existing_loggers=True`` and a stdout handler:
+    in a process that also runs interfaceflow that would silence interfaceflow's own loggers and
+    print the runner's INFO lines between the status lines. Both are undone here; the runner
+    still logs to ``runner.log`` in the project's log folder.
+    """
     from jobflow_remote.jobs.runner import Runner
 
+    disabled = {name: logger.disabled for name, logger in logging.Logger.manager.loggerDict.items()
+                if isinstance(logger, logging.Logger)}
     runner = Runner(project_name=load_project(project).name)
+    for name, was_disabled in disabled.items():
+        logging.getLogger(name).disabled = was_disabled
+    jf_logger = logging.getLogger("jobflow_remote")
+    jf_logger.handlers = [h for h in jf_logger.handlers if type(h) is not logging.StreamHandler]
     runner.job_controller = job_controller(project)
     return runner
 
