@@ -14,6 +14,9 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+Device = Literal["auto", "cpu", "cuda"]
+DType = Literal["float32", "float64"]
+
 
 class InterfaceflowSettings(BaseSettings):
     """Process-wide defaults; override with ``INTERFACEFLOW_*`` environment variables."""
@@ -40,8 +43,8 @@ class InterfaceflowSettings(BaseSettings):
         description="Default calculator plugin: SevenNet-0 ships its weights in the sevenn wheel.",
     )
     calculator_model: str = Field(default="7net-0", description="Default model of the default plugin.")
-    device: Literal["auto", "cpu", "cuda"] = Field(default="auto")
-    dtype: Literal["float32", "float64"] = Field(default="float32")
+    device: Device = Field(default="auto")
+    dtype: DType = Field(default="float32")
     trust_pickled_models: bool = Field(
         default=True,
         description=(

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from interfaceflow.workflows.compare import compare_studies
+from interfaceflow.compare import compare_studies
 from interfaceflow.workflows.interface import run_study
 from interfaceflow.workflows.recipe import load_recipe
 

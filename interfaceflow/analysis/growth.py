@@ -42,7 +42,7 @@ import numpy as np
 from interfaceflow.errors import AnalysisError
 
 if TYPE_CHECKING:
-    from interfaceflow.analysis.products import PhaseAssignment
+    from interfaceflow.analysis.phases import PhaseAssignment
     from interfaceflow.analysis.speciation import TrajectorySpeciation
 
 MIN_DEVIATION = 0.25

@@ -50,7 +50,7 @@ def _references(items: list[str] | None):
             except Exception as exc:
                 raise AnalysisError(f"cannot read reference structure {item!r} ({exc}); give a CIF/POSCAR file") from None
         else:
-            from interfaceflow.analysis.products import phase_library
+            from interfaceflow.analysis.phases import phase_library
 
             get_phase, _ = phase_library()
             structure = get_phase(item).structure

@@ -134,7 +134,7 @@ def compare(
 ) -> None:
     """Compare the space-charge profiles of two studies; the comparison is stored too."""
     from interfaceflow.store import get_job_store
-    from interfaceflow.workflows.compare import compare_studies
+    from interfaceflow.compare import compare_studies
 
     comparison = compare_studies(study_a, study_b, store=get_job_store(store, store_config))
     if json_output:

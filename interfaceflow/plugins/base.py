@@ -11,16 +11,14 @@ from __future__ import annotations
 import importlib.util
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, get_args
 
 from ase.calculators.calculator import Calculator
 from pydantic import BaseModel, Field
 
 from interfaceflow.errors import PluginError
 from interfaceflow.provenance import package_version, package_versions, sha256_file
-
-Device = Literal["auto", "cpu", "cuda"]
-DType = Literal["float32", "float64"]
+from interfaceflow.settings import Device, DType
 
 
 class CalculatorProvenance(BaseModel):
@@ -52,7 +50,7 @@ class CalculatorPlugin(ABC):
     requires: ClassVar[tuple[str, ...]] = ()
     import_names: ClassVar[tuple[str, ...]] = ()
     default_model: ClassVar[str] = ""
-    supported_dtypes: ClassVar[tuple[str, ...]] = ("float32", "float64")
+    supported_dtypes: ClassVar[tuple[str, ...]] = get_args(DType)
 
     def is_available(self) -> bool:
         """True when every required module can be imported."""
@@ -110,8 +108,8 @@ class CalculatorPlugin(ABC):
 
 def resolve_device(device: str) -> str:
     """Map ``auto`` to ``cuda`` when a GPU is visible, else ``cpu``; check explicit choices."""
-    if device not in ("auto", "cpu", "cuda"):
-        raise PluginError(f"unknown device '{device}'; use auto, cpu or cuda")
+    if device not in get_args(Device):
+        raise PluginError(f"unknown device '{device}'; use {', '.join(get_args(Device))}")
     if device == "cpu":
         return "cpu"
     import torch

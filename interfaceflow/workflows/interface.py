@@ -143,8 +143,6 @@ def run_study(
     Raises the first job's :class:`InterfaceflowError` (or wraps another exception in one) after
     removing everything this study wrote to the store.
     """
-    from interfaceflow.results import Results
-
     preflight(recipe)
     store = store if store is not None else get_job_store(store_dir, store_config)
     flow = study_flow(recipe)
@@ -155,15 +153,24 @@ def run_study(
     root_dir = get_settings().run_dir.resolve() / "jobs"
     root_dir.mkdir(parents=True, exist_ok=True)
     try:
-        run_locally(flow, store=store, create_folders=True, root_dir=root_dir,
-                    raise_immediately=True, log=progress)
+        responses = run_locally(flow, store=store, create_folders=True, root_dir=root_dir,
+                                raise_immediately=True, log=progress)
     except InterfaceflowError:
         remove_flow_outputs(store, flow.uuid)
         raise
     except Exception as exc:
         remove_flow_outputs(store, flow.uuid)
         raise InterfaceflowError(f"study '{recipe.name}' failed: {type(exc).__name__}: {_one_line(exc)}") from exc
-    return Results(store=store).get(flow.uuid)
+    return flow_output(flow, responses)
+
+
+def flow_output(flow: Flow, responses: dict) -> InterfaceStudyDocument:
+    """The study document a finished ``run_locally`` returned for ``flow`` (no store read)."""
+    by_index = responses[flow.output.uuid]
+    output = by_index[max(by_index)].output
+    return InterfaceStudyDocument.model_validate(
+        output.model_dump() if isinstance(output, InterfaceStudyDocument) else output
+    )
 
 
 def _one_line(exc: Exception) -> str:

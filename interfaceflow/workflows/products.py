@@ -19,7 +19,8 @@ from jobflow import Maker
 from pydantic import BaseModel, Field
 from pymatgen.core import Structure
 
-from interfaceflow.analysis.products import ProductsAnalysis, analyze_products, phase_library
+from interfaceflow.analysis.phases import phase_library
+from interfaceflow.analysis.products import ProductsAnalysis, analyze_products
 from interfaceflow.analysis.thermo import ThermoReference, relax_reference_phases, thermo_reference
 from interfaceflow.errors import AnalysisError
 from interfaceflow.provenance import package_versions

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from interfaceflow.errors import RecipeError
 from interfaceflow.hpc.settings import QueueSettings
 from interfaceflow.md.settings import MDSettings, RelaxSettings
-from interfaceflow.settings import get_settings
+from interfaceflow.settings import Device, DType, get_settings
 
 RECIPES_DIR = Path(__file__).parent / "recipes"
 AnalysisName = Literal["products", "diffusion", "profiles"]
@@ -32,8 +32,8 @@ class CalculatorSpec(_Section):
 
     plugin: str = Field(default_factory=lambda: get_settings().calculator_plugin)
     model: str | None = None
-    device: Literal["auto", "cpu", "cuda"] = Field(default_factory=lambda: get_settings().device)
-    dtype: Literal["float32", "float64"] = Field(default_factory=lambda: get_settings().dtype)
+    device: Device = Field(default_factory=lambda: get_settings().device)
+    dtype: DType = Field(default_factory=lambda: get_settings().dtype)
 
 
 class BuildSpec(_Section):
