@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_speciation_structures import (
+from builders import (
     disulfide_to_sulfide_trajectory,
     phase,
     structure_trajectory,

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from test_speciation_structures import disulfide_to_sulfide_trajectory, phase, structure_trajectory
+from builders import disulfide_to_sulfide_trajectory, phase, structure_trajectory
 
 from interfaceflow.analysis.products import (
     analyze_products,

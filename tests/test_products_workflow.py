@@ -6,8 +6,8 @@ import pytest
 from ase import Atoms
 from ase.io import write
 from jobflow import Flow, run_locally
-from test_speciation_structures import disulfide_to_sulfide_trajectory
-from test_thermo import _small_li_p_s_cl_phases
+from builders import disulfide_to_sulfide_trajectory
+from builders import small_li_p_s_cl_phases
 
 from interfaceflow.errors import AnalysisError
 from interfaceflow.workflows.products import (
@@ -68,7 +68,7 @@ def test_compare_products_rows():
 @pytest.mark.slow
 def test_thermo_maker_feeds_predicted_products(extxyz_trajectory, memory_job_store, pytestconfig, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    extra = {name: s.as_dict() for name, s in _small_li_p_s_cl_phases().items()}
+    extra = {name: s.as_dict() for name, s in small_li_p_s_cl_phases().items()}
     cache = pytestconfig.cache.mkdir("interfaceflow-thermo") if pytestconfig.cache else tmp_path / "cache"
     thermo = ThermoReferenceMaker(
         phases=[], extra_structures=extra, steps=3, cache_dir=str(cache),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from pymatgen.core import Lattice, Structure
-from test_speciation_structures import mixed_slab, phase, structure_trajectory, trajectory
+from builders import mixed_slab, phase, structure_trajectory, trajectory
 
 from interfaceflow.analysis.speciation import (
     default_cutoffs,

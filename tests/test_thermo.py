@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from pymatgen.analysis.phase_diagram import PDEntry
-from pymatgen.core import Composition, Lattice, Structure
-from test_speciation_structures import phase
+from pymatgen.core import Composition
+from builders import phase, small_li_p_s_cl_phases
 
 from interfaceflow.analysis.thermo import (
     build_phase_diagram,
@@ -125,32 +125,6 @@ def test_relaxation_is_cached_by_calculator_and_structure(tmp_path):
     assert len(list(tmp_path.glob("*.json"))) == 4
 
 
-def _small_li_p_s_cl_phases() -> dict[str, Structure]:
-    """Li-P-S-Cl phases in cells of at most 13 atoms (primitive cells; S and Cl as small models)."""
-    half = np.radians(53.0)
-    s_chain = Structure(
-        Lattice.orthorhombic(3.6, 4.0, 4.1 * np.sin(half)),
-        ["S", "S"],
-        [[0, 0, 0], [0, 2.05 * np.cos(half) / 4.0, 0.5]],
-    )
-    cl2 = Structure(
-        Lattice.orthorhombic(4.0, 4.0, 5.0), ["Cl", "Cl"], [[0, 0, 0], [0, 0, 1.99 / 5.0]]
-    )
-    black_p = Structure.from_spacegroup(
-        "Cmce", Lattice.orthorhombic(3.3136, 10.478, 4.3763), ["P"], [[0, 0.10168, 0.08056]]
-    ).get_primitive_structure()
-    return {
-        "Li": phase("Li"),
-        "P": black_p,
-        "S": s_chain,
-        "Cl2": cl2,
-        "Li2S": phase("Li2S").get_primitive_structure(),
-        "Li3P": phase("Li3P"),
-        "LiCl": phase("LiCl").get_primitive_structure(),
-        "Li6PS5Cl": phase("Li6PS5Cl").get_primitive_structure(),
-    }
-
-
 @pytest.fixture(scope="session")
 def sevennet_entries(pytestconfig, tmp_path_factory):
     """SevenNet-0 entries (3 FIRE steps per phase), cached in pytest's cache folder across runs.
@@ -169,7 +143,7 @@ def sevennet_entries(pytestconfig, tmp_path_factory):
         else tmp_path_factory.mktemp("thermo")
     )
     return relax_reference_phases(
-        _small_li_p_s_cl_phases(),
+        small_li_p_s_cl_phases(),
         lambda: get_calculator("sevennet", "7net-0", device="cpu", dtype="float32"),
         provenance=provenance,
         steps=3,
