@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -101,11 +101,50 @@ def profiles(
 
         result.plot_path = str(plot_profiles(result, plot))
     if as_json:
-        out = result.to_cli_json()
+        out = _cli_json(result)
         out["plot_path"] = result.plot_path
         typer.echo(json.dumps(out))
         return
     _print_summary(result)
+
+
+def _cli_json(result) -> dict[str, Any]:
+    """One JSON-ready object with the keys of ``interfaceflow analyze profiles --json``."""
+    from interfaceflow.analysis.profile_results import json_safe
+
+    a = result.arrays
+    out = {
+        "z_A": a["z_A"],
+        "density_per_A3": a["density_per_A3"],
+        "density_err_per_A3": a["density_err_per_A3"],
+        "li_concentration_rel": a["li_concentration_rel"],
+        "li_concentration_rel_err": a["li_concentration_rel_err"],
+        "charge_density_e_per_A3": a["charge_density_e_per_A3"],
+        "charge_density_err_e_per_A3": a["charge_density_err_e_per_A3"],
+        "field_V_per_A": a["field_V_per_A"],
+        "field_err_V_per_A": a["field_err_V_per_A"],
+        "potential_V": a["potential_V"],
+        "potential_err_V": a["potential_err_V"],
+        "li_site_energy_rel_eV": a.get("li_site_energy_rel_eV"),
+        "side": a["side"],
+        "potential_step_V": result.potential_step_V,
+        "potential_step_err_V": result.potential_step_err_V,
+        "li_excess_per_nm2": result.li_excess_per_nm2,
+        "li_excess_err_per_nm2": result.li_excess_err_per_nm2,
+        "depletion_width_A": result.depletion_width_A,
+        "depletion_width_err_A": result.depletion_width_err_A,
+        "depletion_method": result.depletion_method,
+        "layer_kind": result.layer_kind,
+        "interface_z_A": result.interface_z_A,
+        "sides": result.sides,
+        "boundary": result.boundary,
+        "charge_model": result.charge_model,
+        "neutral": result.neutral,
+        "max_abs_total_charge_e": result.max_abs_total_charge_e,
+        "time_series": result.time_series.model_dump(),
+        "warnings": result.warnings,
+    }
+    return json_safe(out)
 
 
 def _print_summary(result) -> None:
