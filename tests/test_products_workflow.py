@@ -71,7 +71,7 @@ def test_thermo_maker_feeds_predicted_products(extxyz_trajectory, memory_job_sto
     extra = {name: s.as_dict() for name, s in small_li_p_s_cl_phases().items()}
     cache = pytestconfig.cache.mkdir("interfaceflow-thermo") if pytestconfig.cache else tmp_path / "cache"
     thermo = ThermoReferenceMaker(
-        phases=[], extra_structures=extra, steps=3, cache_dir=str(cache),
+        phases=[], extra_structures=extra, settings={"steps": 3}, cache_dir=str(cache),
         calculator={"plugin": "sevennet", "model": "7net-0", "device": "cpu", "dtype": "float32"},
     ).make("Li6PS5Cl", "Li")
     products = ProductsAnalysisMaker(references=["Li2S", "Li3P", "LiCl"], plot=True).make(

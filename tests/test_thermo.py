@@ -9,6 +9,7 @@ from pymatgen.core import Composition
 from builders import phase, small_li_p_s_cl_phases
 
 from interfaceflow.analysis.thermo import (
+    ThermoSettings,
     build_phase_diagram,
     interface_reaction,
     relax_reference_phases,
@@ -112,14 +113,14 @@ def test_relaxation_is_cached_by_calculator_and_structure(tmp_path):
     calc = _CountingLJ()
     phases = {"Li": phase("Li"), "LiCl": phase("LiCl").get_primitive_structure()}
     prov = {"plugin": "lj", "model": "sigma2", "dtype": "float64"}
-    first = relax_reference_phases(phases, calc, provenance=prov, steps=3, cache_dir=tmp_path)
+    first = relax_reference_phases(phases, calc, provenance=prov, settings=ThermoSettings(steps=3), cache_dir=tmp_path)
     n_calls = calc.calls
     assert n_calls > 0 and [e.entry_id for e in first] == ["Li", "LiCl"]
-    again = relax_reference_phases(phases, calc, provenance=prov, steps=3, cache_dir=tmp_path)
+    again = relax_reference_phases(phases, calc, provenance=prov, settings=ThermoSettings(steps=3), cache_dir=tmp_path)
     assert calc.calls == n_calls
     assert [e.energy for e in again] == pytest.approx([e.energy for e in first])
     other_model = relax_reference_phases(
-        phases, calc, provenance={**prov, "model": "other"}, steps=3, cache_dir=tmp_path
+        phases, calc, provenance={**prov, "model": "other"}, settings=ThermoSettings(steps=3), cache_dir=tmp_path
     )
     assert calc.calls > n_calls and len(other_model) == 2
     assert len(list(tmp_path.glob("*.json"))) == 4
@@ -146,7 +147,7 @@ def sevennet_entries(pytestconfig, tmp_path_factory):
         small_li_p_s_cl_phases(),
         lambda: get_calculator("sevennet", "7net-0", device="cpu", dtype="float32"),
         provenance=provenance,
-        steps=3,
+        settings=ThermoSettings(steps=3),
         cache_dir=cache,
     )
 

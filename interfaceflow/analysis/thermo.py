@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
 from pymatgen.analysis.phase_diagram import GrandPotentialPhaseDiagram, PDEntry, PhaseDiagram
 from pymatgen.core import Composition, Element
 
@@ -93,13 +94,21 @@ def relax_structure(structure: Structure, calculator, *, fmax: float = 0.05, ste
     return relaxed, energy, {"n_steps": int(opt.nsteps), "converged": converged, "fmax": fmax}
 
 
+class ThermoSettings(BaseModel):
+    """How each reference phase is relaxed with the MLIP before the phase diagram is built."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    steps: int = Field(default=30, ge=0, description="FIRE steps per reference phase.")
+    fmax_eV_per_A: float = Field(default=0.1, gt=0, description="FIRE force criterion (eV/Å).")
+
+
 def relax_reference_phases(
     phases: Mapping[str, Structure] | Sequence[Structure] | str,
     calculator,
     *,
     provenance: Mapping | None = None,
-    fmax: float = 0.05,
-    steps: int = 30,
+    settings: ThermoSettings | None = None,
     relax_cell: bool = True,
     cache_dir: str | Path | None = None,
 ) -> list[ComputedStructureEntry]:
@@ -112,7 +121,8 @@ def relax_reference_phases(
             callable returning one (called only when a phase is not in the cache).
         provenance: calculator provenance for the cache key (taken from the handle when omitted;
             required with a callable).
-        fmax, steps, relax_cell: FIRE settings (eV/Å, maximum steps, relax the cell too).
+        settings: FIRE steps and force criterion (:class:`ThermoSettings`; its defaults if None).
+        relax_cell: relax the cell too.
         cache_dir: JSON cache folder (default ``<run_dir>/cache/thermo``); None entries are not
             cached when ``cache_dir=False``.
     """
@@ -124,13 +134,15 @@ def relax_reference_phases(
     if lazy and provenance is None:
         raise AnalysisError("a calculator factory needs its provenance for the cache key; pass provenance=")
     fingerprint = calculator_fingerprint(None if lazy else calculator, provenance)
-    settings = {"fmax": fmax, "steps": steps, "relax_cell": relax_cell}
+    settings = settings or ThermoSettings()
+    fmax, steps = settings.fmax_eV_per_A, settings.steps
+    cache_settings = {"fmax": fmax, "steps": steps, "relax_cell": relax_cell}
     folder = None if cache_dir is False else Path(cache_dir or default_cache_dir())
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
     entries = []
     for name, structure in named.items():
-        path = folder / f"{_cache_key(structure, fingerprint, settings)}.json" if folder is not None else None
+        path = folder / f"{_cache_key(structure, fingerprint, cache_settings)}.json" if folder is not None else None
         if path is not None and path.is_file():
             entries.append(json.loads(path.read_text(), cls=MontyDecoder))
             continue
@@ -143,7 +155,7 @@ def relax_reference_phases(
         entry = ComputedStructureEntry(
             relaxed,
             energy,
-            parameters={"calculator": fingerprint, **settings},
+            parameters={"calculator": fingerprint, **cache_settings},
             data={"name": name, **info},
             entry_id=name,
         )

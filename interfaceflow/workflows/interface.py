@@ -89,7 +89,7 @@ def study_flow(recipe: Recipe) -> Flow:
         from interfaceflow.workflows.products import ThermoReferenceMaker
 
         thermo_job = ThermoReferenceMaker(
-            calculator=calculator, steps=recipe.thermo.steps, fmax=recipe.thermo.fmax_eV_per_A
+            calculator=calculator, settings=recipe.thermo.settings()
         ).make(recipe.electrolyte, recipe.electrode)
         analysis_jobs["thermo"] = thermo_job
     for name in recipe.analyses:

@@ -21,7 +21,12 @@ from pymatgen.core import Structure
 
 from interfaceflow.analysis.phases import phase_library
 from interfaceflow.analysis.products import ProductsAnalysis, analyze_products
-from interfaceflow.analysis.thermo import ThermoReference, relax_reference_phases, thermo_reference
+from interfaceflow.analysis.thermo import (
+    ThermoReference,
+    ThermoSettings,
+    relax_reference_phases,
+    thermo_reference,
+)
 from interfaceflow.errors import AnalysisError
 from interfaceflow.provenance import package_versions
 from interfaceflow.workflows.base import interfaceflow_job
@@ -197,7 +202,8 @@ class ThermoReferenceMaker(Maker):
         extra_structures: name → structure dict (``Structure.as_dict()``) added to the phases
             (e.g. elemental references the library lacks).
         calculator: ``get_calculator`` arguments (plugin, model, device, dtype); defaults from settings.
-        fmax, steps: FIRE relaxation settings (eV/Å, maximum steps per phase).
+        settings: :class:`~interfaceflow.analysis.thermo.ThermoSettings` (FIRE steps and force
+            criterion per phase), or a dict of its fields.
         cache_dir: relaxation cache (default ``<run_dir>/cache/thermo``).
     """
 
@@ -205,9 +211,13 @@ class ThermoReferenceMaker(Maker):
     phases: list[str] | None = None
     extra_structures: dict[str, dict] = field(default_factory=dict)
     calculator: dict[str, Any] = field(default_factory=dict)
-    fmax: float = 0.05
-    steps: int = 100
+    settings: ThermoSettings = field(default_factory=ThermoSettings)
     cache_dir: str | None = None
+
+    def __post_init__(self) -> None:
+        self.settings = ThermoSettings.model_validate(
+            self.settings.model_dump() if isinstance(self.settings, BaseModel) else self.settings
+        )
 
     @interfaceflow_job
     def make(self, electrolyte: str, electrode: str = "Li") -> ThermoReferenceDocument:
@@ -228,7 +238,7 @@ class ThermoReferenceMaker(Maker):
         structures.update(missing_molecular_references(structures, electrolyte_formula, electrode_formula))
         handle = get_calculator(**self.calculator)
         entries = relax_reference_phases(
-            structures, handle, fmax=self.fmax, steps=self.steps, cache_dir=self.cache_dir
+            structures, handle, settings=self.settings, cache_dir=self.cache_dir
         )
         ref = thermo_reference(entries, electrolyte_formula, electrode_formula)
         doc = ThermoReferenceDocument.from_reference(ref, electrolyte_formula, electrode_formula)

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from interfaceflow.analysis.thermo import ThermoSettings
 from interfaceflow.errors import RecipeError
 from interfaceflow.hpc.settings import QueueSettings
 from interfaceflow.md.settings import MDSettings, RelaxSettings
@@ -53,12 +54,14 @@ class BuildSpec(_Section):
     termination_index: int | None = Field(default=None, ge=0, description="See the build report.")
 
 
-class ThermoSpec(_Section):
+class ThermoSpec(ThermoSettings):
     """The thermodynamic reference of the products analysis (MLIP-relaxed bulk phases only)."""
 
     enabled: bool = Field(default=True, description="Run it when products are analysed vs an electrode.")
-    steps: int = Field(default=30, ge=0, description="FIRE steps per reference phase.")
-    fmax_eV_per_A: float = Field(default=0.1, gt=0)
+
+    def settings(self) -> ThermoSettings:
+        """The relaxation settings, without the recipe's on/off switch."""
+        return ThermoSettings(**self.model_dump(exclude={"enabled"}))
 
 
 class Recipe(_Section):
