@@ -12,6 +12,9 @@ from interfaceflow.provenance import package_versions
 from interfaceflow.workflows.base import interfaceflow_job
 
 STUDY_DOC_TYPE = "interface_study"
+# Raise when the document's shape changes, and teach InterfaceStudyDocument to read the old one
+# (tests/data keeps a stored document of every version that must still load).
+STUDY_SCHEMA_VERSION = 1
 
 
 class InterfaceStudyDocument(BaseModel):
@@ -22,6 +25,10 @@ class InterfaceStudyDocument(BaseModel):
     """
 
     doc_type: Literal["interface_study"] = STUDY_DOC_TYPE
+    schema_version: int = Field(
+        default=STUDY_SCHEMA_VERSION,
+        description="Shape of this document; documents stored before the field existed are 1.",
+    )
     study_id: str = Field(description="Identifier of the study (the uuid of its jobflow Flow).")
     name: str
     electrode: str | None = Field(description="None for a bulk-electrolyte study.")
