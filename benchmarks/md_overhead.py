@@ -15,7 +15,13 @@ which the calculator's noise on a shared machine does not blur):
   lookup, ``run_md`` with its default output (H5MD frame every ``traj_interval`` steps, checkpoint,
   guards every 10 steps, progress/log observer), then the ``MDDocument``;
 * ``atomate2``: the body of ``ForceFieldMDMaker.make`` (``run_ase`` + ``ForceFieldTaskDocument``)
-  with ``_get_calculator`` returning the very same calculator object, the same ``traj_interval``.
+  on the very same calculator object, the same ``traj_interval``: its calculator is
+  :func:`interfaceflow.plugins.atomate2.interfaceflow_calculator`, which hands out the calculator of
+  interfaceflow's cached factory.
+
+Every calculator reaches both frameworks through interfaceflow's plugin registry: SevenNet-0 is an
+installed plugin; the zero-cost and EMT calculators below are registered in-process with
+:func:`interfaceflow.plugins.register_plugin` (:func:`register_calculator`).
 
 Part 1b (framework cost, noise-free): the same three ways on a zero-cost calculator (an Einstein
 crystal: harmonic springs to the starting positions), ``--free-steps`` steps, so every millisecond
@@ -69,6 +75,24 @@ def li2s_structure(repeat: int = 2):
     structure.make_supercell([repeat] * 3)
     structure.perturb(0.05, min_distance=0.0)
     return structure
+
+
+def register_calculator(name: str, calculator) -> dict:
+    """Register a plugin ``name`` in this process that hands out ``calculator`` (this very object).
+
+    Returns the ``get_calculator`` arguments that select it, for interfaceflow's makers and, through
+    ``interfaceflow_calculator``, for atomate2's. Undo with ``unregister_plugin(name)``.
+    """
+    from interfaceflow.plugins import CalculatorPlugin, register_plugin
+
+    class FixedCalculatorPlugin(CalculatorPlugin):
+        default_model = name
+
+        def create(self, model, device, dtype, **kwargs):
+            return calculator
+
+    register_plugin(name, FixedCalculatorPlugin)  # it has no name of its own: it gets ``name``
+    return {"plugin": name, "model": name, "device": "cpu", "dtype": "float64"}
 
 
 # ----------------------------------------------------------------------------------- the three ways
@@ -138,27 +162,29 @@ def run_interfaceflow(structure, calculator_spec: dict, steps: int, traj_interva
     return doc
 
 
-def atomate2_maker(calculator, steps: int, traj_interval: int):
-    """atomate2's ForceFieldMDMaker, fed the same ASE calculator object."""
+def atomate2_maker(calculator_spec: dict, steps: int, traj_interval: int):
+    """atomate2's ForceFieldMDMaker on ``get_calculator(**calculator_spec).calculator``.
+
+    That is the same ASE calculator object interfaceflow's maker gets for the same spec.
+    """
     from atomate2.forcefields.md import ForceFieldMDMaker
 
-    class SameCalculatorMDMaker(ForceFieldMDMaker):
-        def _get_calculator(self):
-            return calculator
+    from interfaceflow.plugins.atomate2 import interfaceflow_calculator
 
-    return SameCalculatorMDMaker(
-        force_field_name="SevenNet", ensemble="nvt", dynamics="langevin",
+    return ForceFieldMDMaker(
+        force_field_name=interfaceflow_calculator, calculator_kwargs=dict(calculator_spec),
+        ensemble="nvt", dynamics="langevin",
         temperature=TEMPERATURE_K, time_step=TIMESTEP_FS, n_steps=steps,
         traj_interval=traj_interval, mb_velocity_seed=SEED,
         ase_md_kwargs={"friction": FRICTION_PER_FS / __import__("ase").units.fs},
     )
 
 
-def run_atomate2(structure, calculator, steps: int, traj_interval: int) -> None:
+def run_atomate2(structure, calculator_spec: dict, steps: int, traj_interval: int) -> None:
     """The body of atomate2's ForceFieldMDMaker.make (``run_ase`` + task document)."""
     from atomate2.forcefields.md import ForceFieldMDMaker
 
-    maker = atomate2_maker(calculator, steps, traj_interval)
+    maker = atomate2_maker(calculator_spec, steps, traj_interval)
     doc = ForceFieldMDMaker.make.original(maker, structure)
     assert doc is not None
 
@@ -238,7 +264,7 @@ def speed(args) -> dict[str, Timing]:
                 "interfaceflow": lambda: run_interfaceflow(
                     structure, spec, args.steps, args.traj_interval, Path(tmp) / f"if-{repeat}"
                 ),
-                "atomate2": lambda: run_atomate2(structure, calculator, args.steps, args.traj_interval),
+                "atomate2": lambda: run_atomate2(structure, spec, args.steps, args.traj_interval),
             }
             order = list(runs)[repeat % 3:] + list(runs)[: repeat % 3]  # rotate to spread drift
             for name in order:
@@ -309,26 +335,11 @@ class EinsteinCrystal(Calculator):
 
 def framework_cost(args) -> dict[str, float]:
     """ms/step of each way on the zero-cost calculator (best of ``--repeats``)."""
-    import interfaceflow.workflows.md as md_workflows
-    from interfaceflow.plugins.base import CalculatorPlugin, CalculatorProvenance
-    from interfaceflow.plugins.registry import CalculatorHandle
-
-    class EinsteinPlugin(CalculatorPlugin):
-        name = "einstein"
-
-        def create(self, model, device, dtype, **kwargs):
-            return EinsteinCrystal()
+    from interfaceflow.plugins import get_calculator, unregister_plugin
 
     calculator = EinsteinCrystal()
-    handle = CalculatorHandle(
-        plugin=EinsteinPlugin(),
-        calculator=calculator,
-        provenance=CalculatorProvenance(
-            plugin="einstein", model="harmonic", package="benchmark", device="cpu", dtype="float64"
-        ),
-    )
-    original = md_workflows._calculator
-    md_workflows._calculator = lambda spec: handle  # the registry stays out of a zero-cost timing
+    spec = register_calculator("einstein", calculator)
+    get_calculator(**spec)  # create and cache it (and its provenance) before any clock runs
     structure = li2s_structure(args.repeat)
     best: dict[str, float] = {}
     try:
@@ -337,9 +348,9 @@ def framework_cost(args) -> dict[str, float]:
                 runs = {
                     "bare ASE": lambda: run_bare_ase(structure, calculator, args.free_steps),
                     "interfaceflow": lambda: run_interfaceflow(
-                        structure, {}, args.free_steps, args.traj_interval, Path(tmp) / f"free-{repeat}"
+                        structure, spec, args.free_steps, args.traj_interval, Path(tmp) / f"free-{repeat}"
                     ),
-                    "atomate2": lambda: run_atomate2(structure, calculator, args.free_steps, args.traj_interval),
+                    "atomate2": lambda: run_atomate2(structure, spec, args.free_steps, args.traj_interval),
                 }
                 for name, run in runs.items():
                     calculator.reset()
@@ -349,7 +360,7 @@ def framework_cost(args) -> dict[str, float]:
                     ms = 1e3 * (time.perf_counter() - start) / args.free_steps
                     best[name] = min(best.get(name, np.inf), ms)
     finally:
-        md_workflows._calculator = original
+        unregister_plugin("einstein")
     return best
 
 
@@ -390,9 +401,13 @@ def memory_child(method: str, frames: int) -> None:
 
     from interfaceflow.md.engine import run_md
     from interfaceflow.md.settings import MDSettings
+    from interfaceflow.plugins import get_calculator
 
     atoms = bulk("Cu", cubic=True).repeat((2, 2, 2))
     atoms.rattle(0.05, seed=1)
+    if method == "atomate2":
+        spec = register_calculator("emt", EMT())
+        get_calculator(**spec)  # created and cached before the memory baseline is taken
     with tempfile.TemporaryDirectory() as tmp, _PeakRSS() as rss:
         if method == "interfaceflow":
             settings = MDSettings(
@@ -401,7 +416,7 @@ def memory_child(method: str, frames: int) -> None:
             )
             result = run_md(atoms, EMT(), settings, tmp, progress=False)
         else:
-            maker = atomate2_maker(EMT(), frames, 1)
+            maker = atomate2_maker(spec, frames, 1)
             result = ForceFieldMDMaker.make.original(maker, AseAtomsAdaptor.get_structure(atoms))
         assert result is not None
     print(json.dumps({"baseline": rss.baseline, "peak": rss.peak}))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -13,27 +12,34 @@ from ase.constraints import FixAtoms
 from jobflow import Flow, run_locally
 from pymatgen.io.ase import AseAtomsAdaptor
 
-import interfaceflow.workflows.md as md_workflows
 from interfaceflow.io.h5md import H5MDReader
+from interfaceflow.plugins import CalculatorPlugin, register_plugin, unregister_plugin
 from interfaceflow.workflows.md import InterfaceMDMaker, InterfaceRelaxMaker, MDDocument
 
+CALCULATOR = {"plugin": "emt-test", "model": "EMT", "device": "cpu", "dtype": "float64"}
 
-class _Provenance:
-    def model_dump(self):
-        return {"plugin": "emt", "model": "EMT", "device": "cpu", "dtype": "float64"}
+
+class EMTPlugin(CalculatorPlugin):
+    """ASE's EMT as a calculator plugin (the built-in plugins have no EMT); records each creation."""
+
+    name = "emt-test"
+    default_model = "EMT"
+
+    def __init__(self):
+        self.created = []
+
+    def create(self, model, device, dtype, **kwargs):
+        self.created.append({"model": model, "device": device, "dtype": dtype, **kwargs})
+        return EMT()
 
 
 @pytest.fixture
-def emt_registry(monkeypatch):
-    """Route the makers' calculator spec to ASE's EMT (the registry has no EMT plugin)."""
-    requested = []
-
-    def fake_get_calculator(spec):
-        requested.append(dict(spec))
-        return SimpleNamespace(calculator=EMT(), provenance=_Provenance(), check_elements=lambda symbols: None)
-
-    monkeypatch.setattr(md_workflows, "_calculator", fake_get_calculator)
-    return requested
+def emt_registry():
+    """Register the EMT plugin as ``emt-test`` for the makers' calculator spec; yield its creations."""
+    plugin = EMTPlugin()
+    register_plugin("emt-test", plugin)
+    yield plugin.created
+    unregister_plugin("emt-test")
 
 
 def _structure(fixed: int = 2):
@@ -55,7 +61,7 @@ def _newest_outputs(responses, uuid):
 
 
 def test_relax_then_chunked_md_flow(emt_registry, memory_job_store):
-    calculator = {"plugin": "emt-test", "model": "EMT", "device": "cpu", "dtype": "float64"}
+    calculator = CALCULATOR
     relax = InterfaceRelaxMaker(calculator=calculator, settings={"steps": 30, "fmax_eV_per_A": 0.1}).make(_structure())
     md = InterfaceMDMaker(
         calculator=calculator, settings={**MD_SETTINGS, "chunk_steps": 20}, progress=False
@@ -75,14 +81,16 @@ def test_relax_then_chunked_md_flow(emt_registry, memory_job_store):
     assert isinstance(final, MDDocument)
     assert len({d.trajectory_path for d in chunks}) == 1  # every chunk appends to one file
     assert final.n_frames == 13 and final.regions[0] == "electrode" and final.interface_z_A == [3.6]
-    assert final.per_atom_energies and final.calculator["plugin"] == "emt"
+    assert final.per_atom_energies and final.calculator["plugin"] == "emt-test"
     assert final.timings.ns_per_day > 0
     with H5MDReader(final.trajectory_path) as traj:
         assert list(traj.steps()) == list(range(0, 61, 5))
         assert list(traj.regions[:2]) == ["electrode", "electrode"]
         positions = traj.positions()
         assert np.array_equal(positions[:, :2], np.broadcast_to(positions[0, :2], (13, 2, 3)))
-    assert all(spec == calculator for spec in emt_registry)
+    # relax and the three MD chunks share the one calculator of the cached factory
+    assert emt_registry == [{"model": "EMT", "device": "cpu", "dtype": "float64"}]
+    assert {k: final.calculator[k] for k in ("model", "device", "dtype")} == emt_registry[0]
 
     # the stored document for the MD uuid is the last chunk's; the relax arrays went to `data`
     stored = memory_job_store.query_one({"uuid": md.uuid}, sort={"index": -1})
@@ -95,8 +103,12 @@ def test_relax_then_chunked_md_flow(emt_registry, memory_job_store):
 
 def test_chunked_flow_equals_one_job(emt_registry, memory_job_store, tmp_path):
     structure = _structure()
-    one = InterfaceMDMaker(settings=MD_SETTINGS, run_name="one", progress=False).make(structure)
-    three = InterfaceMDMaker(settings={**MD_SETTINGS, "chunk_steps": 20}, run_name="three", progress=False).make(structure)
+    one = InterfaceMDMaker(
+        calculator=CALCULATOR, settings=MD_SETTINGS, run_name="one", progress=False
+    ).make(structure)
+    three = InterfaceMDMaker(
+        calculator=CALCULATOR, settings={**MD_SETTINGS, "chunk_steps": 20}, run_name="three", progress=False
+    ).make(structure)
     responses = run_locally(Flow([one, three]), store=memory_job_store, create_folders=False, ensure_success=True)
     paths = [_newest_outputs(responses, job.uuid)[-1].trajectory_path for job in (one, three)]
     with H5MDReader(paths[0]) as a, H5MDReader(paths[1]) as b:
@@ -107,7 +119,9 @@ def test_chunked_flow_equals_one_job(emt_registry, memory_job_store, tmp_path):
 def test_exploding_md_job_fails_with_the_guard_message(emt_registry, memory_job_store):
     structure = _structure(fixed=0)
     structure.translate_sites([3], structure[0].coords - structure[3].coords + [0.2, 0.2, 0.2], frac_coords=False)
-    md = InterfaceMDMaker(settings=MD_SETTINGS, run_name="boom", progress=False).make(structure)
+    md = InterfaceMDMaker(
+        calculator=CALCULATOR, settings=MD_SETTINGS, run_name="boom", progress=False
+    ).make(structure)
     responses = run_locally(md, store=memory_job_store, create_folders=False)
     assert md.uuid not in responses or 1 not in responses[md.uuid]
     with pytest.raises(Exception, match=r"MD stopped at step 0: atoms 0 \(Cu\) and 3 \(Cu\) are 0\.346 Å apart"):

@@ -54,17 +54,25 @@ def run(
 
 @app.command()
 def plugins() -> None:
-    """List calculator plugins registered under the entry-point group interfaceflow.calculators."""
-    from interfaceflow.plugins.registry import plugin_entry_points
+    """List calculator plugins: the entry-point group interfaceflow.calculators and in-process ones."""
+    from interfaceflow.plugins.registry import in_process_plugins, plugin_entry_points
     from interfaceflow.settings import get_settings
 
     default = get_settings().calculator_plugin
     table = Table(title="interfaceflow calculator plugins")
     for column in ("name", "available", "version", "requires", "default model", "entry point"):
         table.add_column(column)
-    for name, ep in sorted(plugin_entry_points().items()):
+    eps = plugin_entry_points()
+    local = in_process_plugins()  # register_plugin(...) in this process; they win over entry points
+    for name in sorted(set(eps) | set(local)):
+        ep = eps.get(name)
+        if name in local:
+            origin = f"in-process: {type(local[name]).__module__}.{type(local[name]).__qualname__}"
+            origin += f" (overrides {ep.value})" if ep is not None else ""
+        else:
+            origin = ep.value
         try:
-            plugin = ep.load()()
+            plugin = local[name] if name in local else ep.load()()
             row = (
                 "yes" if plugin.is_available() else "no (pip install " + " ".join(plugin.requires) + ")",
                 plugin.version() or "-",
@@ -74,7 +82,7 @@ def plugins() -> None:
         except Exception as exc:  # show broken plugins instead of hiding them
             row = (f"no ({type(exc).__name__}: {exc})", "-", "-", "-")
         label = f"{name} (default)" if name == default else name
-        table.add_row(label, *row, ep.value)
+        table.add_row(label, *row, origin)
     console.print(table)
 
 

@@ -1,8 +1,11 @@
-"""Calculator plugins: protocol, entry-point registry and the built-in MLIPs.
+"""Calculator plugins: protocol, entry-point registry, in-process registration and the built-in MLIPs.
 
 >>> from interfaceflow.plugins import get_calculator
 >>> handle = get_calculator("sevennet", "7net-0", device="cpu")
 >>> atoms.calc = handle.calculator; handle.provenance.weights_sha256
+
+A plugin that is not installed as a package can be added in-process with
+``register_plugin("name", MyPlugin)`` (and removed with ``unregister_plugin("name")``).
 """
 
 from interfaceflow.plugins.base import CalculatorPlugin, CalculatorProvenance
@@ -13,6 +16,9 @@ from interfaceflow.plugins.registry import (
     clear_calculator_cache,
     get_calculator,
     get_plugin,
+    in_process_plugins,
+    register_plugin,
+    unregister_plugin,
 )
 
 __all__ = [
@@ -24,4 +30,7 @@ __all__ = [
     "clear_calculator_cache",
     "get_calculator",
     "get_plugin",
+    "in_process_plugins",
+    "register_plugin",
+    "unregister_plugin",
 ]

@@ -1,7 +1,22 @@
-"""Plugin discovery (entry-point group ``interfaceflow.calculators``) and the cached factory.
+"""Plugin discovery (entry-point group ``interfaceflow.calculators``), in-process registration and
+the cached factory.
 
 :func:`get_calculator` creates one calculator per process for each (plugin, model, device, dtype,
 extra kwargs), as quacc's cached factory does: loading a model costs seconds, a dict lookup does not.
+
+Plugins come from two places: installed packages register them under the entry-point group, and
+code running in this process can add one with :func:`register_plugin` (tests, notebooks, scripts
+wrapping a calculator that is not packaged). An in-process registration wins over an entry point
+of the same name until :func:`unregister_plugin` removes it::
+
+    class EMTPlugin(CalculatorPlugin):
+        name = "emt"
+
+        def create(self, model, device, dtype, **kwargs):
+            return EMT()
+
+    register_plugin("emt", EMTPlugin)
+    get_calculator("emt", device="cpu").calculator  # an EMT instance, cached like any other
 """
 
 from __future__ import annotations
@@ -58,26 +73,76 @@ def plugin_entry_points() -> dict[str, Any]:
     return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
 
 
+_IN_PROCESS: dict[str, CalculatorPlugin] = {}
+
+
+def register_plugin(name: str, plugin: CalculatorPlugin | type[CalculatorPlugin]) -> None:
+    """Register ``plugin`` (a :class:`CalculatorPlugin` subclass or instance) as ``name`` in this process.
+
+    It is found by :func:`get_plugin`, :func:`available_plugins` and :func:`get_calculator` like an
+    entry point, and wins over an entry point of the same name. Registering a name again replaces
+    the previous plugin. The calculator cache is cleared, so no calculator made by a plugin this
+    name used to mean is handed out again. A class is instantiated once, here; a plugin without a
+    ``name`` gets ``name`` (provenance records ``plugin.name``).
+    """
+    if not isinstance(name, str) or not name:
+        raise PluginError(f"a calculator plugin name must be a non-empty string, got {name!r}")
+    instance = plugin() if isinstance(plugin, type) else plugin
+    if not isinstance(instance, CalculatorPlugin) and not callable(getattr(instance, "create", None)):
+        raise PluginError(
+            f"cannot register {plugin!r} as calculator plugin '{name}'; it must be a "
+            "CalculatorPlugin subclass or instance"
+        )
+    if not getattr(instance, "name", None):
+        instance.name = name
+    _IN_PROCESS[name] = instance
+    clear_calculator_cache()
+
+
+def unregister_plugin(name: str) -> None:
+    """Remove the in-process plugin ``name`` (an entry point of that name is visible again).
+
+    Names that were not registered with :func:`register_plugin` are ignored: entry points cannot be
+    unregistered. The calculator cache is cleared.
+    """
+    if _IN_PROCESS.pop(name, None) is not None:
+        clear_calculator_cache()
+
+
+def in_process_plugins() -> dict[str, CalculatorPlugin]:
+    """The plugins added with :func:`register_plugin`, by name (a copy)."""
+    return dict(_IN_PROCESS)
+
+
 def available_plugins() -> dict[str, CalculatorPlugin]:
-    """Every registered plugin, loaded (plugins whose module fails to import are skipped)."""
+    """Every plugin, loaded: entry points (those whose module fails to import are skipped) and
+    in-process registrations, which win over an entry point of the same name."""
     plugins = {}
-    for name, ep in sorted(plugin_entry_points().items()):
+    for name, ep in plugin_entry_points().items():
+        if name in _IN_PROCESS:
+            continue
         try:
             plugins[name] = _load_entry_point(ep)
         except Exception:  # a broken third-party plugin must not hide the others
             continue
-    return plugins
+    plugins.update(_IN_PROCESS)
+    return dict(sorted(plugins.items()))
 
 
 def get_plugin(name: str) -> CalculatorPlugin:
-    """Load the plugin registered as ``name``; unknown names get a one-line error with suggestions."""
+    """The plugin registered as ``name`` (in-process first, then entry points); unknown names get a
+    one-line error with suggestions."""
+    if name in _IN_PROCESS:
+        return _IN_PROCESS[name]
     eps = plugin_entry_points()
     if name not in eps:
-        close = difflib.get_close_matches(name, eps, n=1)
+        known = sorted(set(eps) | set(_IN_PROCESS))
+        close = difflib.get_close_matches(name, known, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise PluginError(
-            f"unknown calculator plugin '{name}'; {hint}installed plugins: {', '.join(sorted(eps))}; "
-            f"install a package that registers it under the '{ENTRY_POINT_GROUP}' entry-point group"
+            f"unknown calculator plugin '{name}'; {hint}installed plugins: {', '.join(known)}; "
+            f"install a package that registers it under the '{ENTRY_POINT_GROUP}' entry-point group "
+            "(or call interfaceflow.plugins.register_plugin in this process)"
         )
     return _load_entry_point(eps[name])
 
