@@ -76,22 +76,29 @@ def default_cache_dir() -> Path:
 
 
 def relax_structure(structure: Structure, calculator, *, fmax: float = 0.05, steps: int = 30, relax_cell: bool = True):
-    """FIRE relaxation (positions, and cell with ``FrechetCellFilter``); returns (structure, energy eV, info)."""
-    from ase.filters import FrechetCellFilter
-    from ase.optimize import FIRE
+    """FIRE relaxation by :func:`interfaceflow.md.relax.run_relax` (positions, and all cell degrees
+    of freedom with ``relax_cell``); returns (structure, energy eV, info)."""
     from pymatgen.io.ase import AseAtomsAdaptor
 
+    from interfaceflow.errors import MDError
+    from interfaceflow.md.relax import run_relax
+    from interfaceflow.md.settings import RelaxSettings
+
     calc = getattr(calculator, "calculator", calculator)
-    atoms = AseAtomsAdaptor.get_atoms(structure)
-    atoms.calc = calc
-    target = FrechetCellFilter(atoms) if relax_cell else atoms
-    opt = FIRE(target, logfile=None)
-    converged = bool(opt.run(fmax=fmax, steps=steps)) if steps > 0 else False
-    energy = float(atoms.get_potential_energy())
-    if not np.isfinite(energy):
-        raise AnalysisError(f"the calculator returned a non-finite energy for {structure.formula}; check the model")
+    settings = RelaxSettings(optimizer="FIRE", fmax_eV_per_A=fmax, steps=steps,
+                             relax_cell="full" if relax_cell else "none")
+    non_finite = AnalysisError(f"the calculator returned a non-finite energy for {structure.formula}; check the model")
+    try:
+        result = run_relax(AseAtomsAdaptor.get_atoms(structure), calc, settings)
+    except MDError as exc:  # run_relax refuses a non-finite starting energy
+        raise non_finite from exc
+    if not np.isfinite(result.energy_eV):
+        raise non_finite
+    atoms = result.atoms
+    atoms.calc = calc  # holds the relaxed state's results (charges, magmoms) for the structure
     relaxed = AseAtomsAdaptor.get_structure(atoms)
-    return relaxed, energy, {"n_steps": int(opt.nsteps), "converged": converged, "fmax": fmax}
+    info = {"n_steps": result.steps, "converged": result.converged and steps > 0, "fmax": fmax}
+    return relaxed, result.energy_eV, info
 
 
 class ThermoSettings(BaseModel):

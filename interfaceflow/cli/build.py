@@ -32,7 +32,7 @@ def build_command(
     list_only: bool = typer.Option(False, "--list", help="Only list candidate matches; write nothing."),
 ) -> None:
     """Build an electrode | (coating |) electrolyte cell and write it with its build report."""
-    from interfaceflow.structures.builder import build_interface, list_candidate_interfaces
+    from interfaceflow.structures import build_interface, list_candidate_interfaces
 
     console = Console()
     common = dict(

@@ -1,4 +1,4 @@
-"""Interface relaxation: FIRE or BFGS, fixed layers, optional cell relaxation along the normal."""
+"""Relaxation engine: FIRE or BFGS, fixed layers, optional cell relaxation (along the normal, or full)."""
 
 from __future__ import annotations
 
@@ -47,9 +47,10 @@ def _max_force(atoms: Atoms) -> float:
 def run_relax(atoms: Atoms, calculator: Calculator, settings: RelaxSettings) -> RelaxResult:
     """Relax ``atoms`` (not modified) with ``calculator``; fixed atoms come from its constraints.
 
-    With ``settings.relax_cell_normal`` the c vector's length relaxes too (FrechetCellFilter with
-    only the zz strain free), at ``settings.pressure_bar``. Convergence is ASE's: every force on a
-    movable atom (and the cell's generalized force) below ``fmax_eV_per_A``.
+    With ``settings.relax_cell == 'normal'`` (or ``relax_cell_normal``) the c vector's length
+    relaxes too (FrechetCellFilter with only the zz strain free); with ``'full'`` all six cell
+    degrees of freedom do; both at ``settings.pressure_bar``. Convergence is ASE's: every force on
+    a movable atom (and the cell's generalized force) below ``fmax_eV_per_A``.
     """
     atoms = atoms.copy()
     calculator.reset()
@@ -62,9 +63,12 @@ def run_relax(atoms: Atoms, calculator: Calculator, settings: RelaxSettings) -> 
         raise MDError("the starting structure has a non-finite energy; check it for overlapping atoms")
 
     target = atoms
-    if settings.relax_cell_normal:
+    cell_dof = "normal" if settings.relax_cell_normal else settings.relax_cell
+    if cell_dof != "none":
         target = FrechetCellFilter(
-            atoms, mask=NORMAL_STRAIN_MASK, scalar_pressure=settings.pressure_bar * units.bar
+            atoms,
+            mask=NORMAL_STRAIN_MASK if cell_dof == "normal" else None,
+            scalar_pressure=settings.pressure_bar * units.bar,
         )
     optimizer = _OPTIMIZERS[settings.optimizer](target, logfile=None)
 

@@ -131,11 +131,13 @@ class MDSettings(_Strict):
 
 
 class RelaxSettings(_Strict):
-    """Relaxation: optimizer, force criterion, step limit, optional cell relaxation along c.
+    """Relaxation: optimizer, force criterion, step limit, optional cell relaxation.
 
     Fixed atoms come from the structure's constraints (``FixAtoms``; pymatgen
-    ``selective_dynamics``). ``relax_cell_normal`` lets only the cell vector along the interface
-    normal (c) change, the right degree of freedom for periodic sandwich cells.
+    ``selective_dynamics``). ``relax_cell='normal'`` lets only the cell vector along the interface
+    normal (c) change, the right degree of freedom for periodic sandwich cells; ``'full'`` relaxes
+    all six cell degrees of freedom (bulk reference phases). ``relax_cell_normal=True`` is the
+    older spelling of ``relax_cell='normal'``; the two fields are kept in step.
     """
 
     optimizer: Literal["FIRE", "BFGS"] = "FIRE"
@@ -143,3 +145,16 @@ class RelaxSettings(_Strict):
     steps: int = Field(default=500, ge=0)
     relax_cell_normal: bool = False
     pressure_bar: float = Field(default=0.0, description="Target pressure for the cell relaxation.")
+    relax_cell: Literal["none", "normal", "full"] = Field(
+        default="none", description="Cell degrees of freedom relaxed: none, the normal (c) only, or all."
+    )
+
+    @model_validator(mode="after")
+    def _cell_dof(self) -> RelaxSettings:
+        if self.relax_cell_normal and self.relax_cell == "full":
+            raise ValueError("relax_cell_normal=True contradicts relax_cell='full'; give only relax_cell")
+        if self.relax_cell_normal and self.relax_cell == "none":
+            self.relax_cell = "normal"
+        elif self.relax_cell == "normal" and not self.relax_cell_normal:
+            self.relax_cell_normal = True
+        return self

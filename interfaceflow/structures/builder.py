@@ -6,7 +6,12 @@ ZSL, :func:`.matching.match_lattices`, ranks every Miller combination; the best-
 combinations are then matched again with pymatgen's ZSLGenerator, :func:`.matching.zsl_match_lattices`,
 whose supercells are the ones built); stack an integer number of oriented-cell periods per
 phase so that the atom budget is met (each slab keeps bulk composition and whole polyanions);
-enumerate terminations; and record everything in an :class:`.report.InterfaceBuildReport`.
+enumerate terminations (:mod:`.assembly`); and record everything in an :class:`.report.InterfaceBuildReport`.
+
+:func:`matched_candidates` does the matching once and returns a :class:`MatchedCandidates`;
+:func:`build_matched_interface` builds any of its candidates without matching again, and
+:func:`build_interface` does both. Ranking by MLIP energy sits above this module
+(:mod:`.ranking`, :mod:`.candidates`).
 
 Geometry: ``vacuum_A == 0`` gives a periodic sandwich (no vacuum; every slab touches its
 neighbours on both sides, so an electrode|electrolyte cell holds two interfaces and a coated one
@@ -18,22 +23,28 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import product
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pymatgen.core import Composition, Lattice, Structure
+from pymatgen.core import Composition, Structure
 from pymatgen.core.surface import get_symmetrically_distinct_miller_indices
 
 from interfaceflow.errors import StructureError
 from interfaceflow.provenance import package_versions
+from interfaceflow.structures.assembly import (
+    broken_polyanion_count,
+    built_terminations,
+    dipole_density_eA_per_A2,
+    fixed_atoms_mask,
+    min_pair_distance,
+)
 from interfaceflow.structures.library import load_structure, phase_metadata
 from interfaceflow.structures.matching import LatticeMatch, best_strain_pct, match_lattices, zsl_match_lattices
-from interfaceflow.structures.report import CandidateInterface, InterfaceBuildReport, TerminationRecord
+from interfaceflow.structures.report import CandidateInterface, InterfaceBuildReport
 from interfaceflow.structures.slabs import Miller, OrientedBulk
-from interfaceflow.structures.validation import CENTRE_BOND_A, polyanion_cutoffs
 
 StrainSide = Literal["softer", "electrode", "electrolyte"]
 #: Score penalty per unit of |ln(area / target area)| (a factor 2 off the target costs 1.4 % strain).
@@ -357,102 +368,6 @@ def _no_match_error(diagnostics: dict, max_strain_pct: float, max_atoms: int) ->
     )
 
 
-# ----------------------------------------------------------------------------------- assembly
-
-
-def _inplane_cell(ref_sl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    a, b = ref_sl
-    e1 = a / np.linalg.norm(a)
-    n = np.cross(a, b)
-    e2 = np.cross(n / np.linalg.norm(n), e1)
-    return np.array([a @ e1, a @ e2, 0.0]), np.array([b @ e1, b @ e2, 0.0])
-
-
-def _assemble(
-    oriented: dict[str, OrientedBulk], match: LatticeMatch, order: list[str], layers: dict[str, int],
-    shifts: dict[str, float], *, gap_A: float, vacuum_A: float,
-) -> tuple[list[str], np.ndarray, list[str], np.ndarray, list[float]]:
-    """Species, Cartesian positions, regions, cell and interface heights for one termination choice."""
-    supercells = dict(zip(order, match.supercells))
-    ref_sl = supercells[order[0]] @ oriented[order[0]].inplane_vectors
-    vec_a, vec_b = _inplane_cell(ref_sl)
-    slabs = {}
-    for region in order:
-        species, uvw = oriented[region].slab(supercells[region], layers[region], shifts[region])
-        if np.linalg.det(supercells[region]) < 0:  # left-handed supercell: turn the slab upside down
-            uvw[:, 2] = -uvw[:, 2]
-        uvw[:, 2] -= uvw[:, 2].min()
-        slabs[region] = (species, uvw)
-    stack = [r for r in ("electrode", "coating", "electrolyte") if r in slabs]
-    sandwich = vacuum_A <= 0
-    if sandwich and "coating" in slabs:
-        stack.append("coating")
-    z = gap_A / 2 if sandwich else vacuum_A / 2
-    species_all: list[str] = []
-    positions: list[np.ndarray] = []
-    regions: list[str] = []
-    interfaces: list[float] = []
-    for k, region in enumerate(stack):
-        if k > 0:
-            interfaces.append(z + gap_A / 2)
-            z += gap_A
-        species, uvw = slabs[region]
-        xyz = np.outer(uvw[:, 0], vec_a) + np.outer(uvw[:, 1], vec_b)
-        xyz[:, 2] = uvw[:, 2] + z
-        species_all.extend(species)
-        positions.append(xyz)
-        regions.extend([region] * len(species))
-        z += float(uvw[:, 2].max())
-    if sandwich:
-        z += gap_A / 2
-        interfaces.insert(0, 0.0)
-    else:
-        z += vacuum_A / 2
-    cell = np.array([vec_a, vec_b, [0.0, 0.0, z]])
-    return species_all, np.concatenate(positions), regions, cell, interfaces
-
-
-def _min_pair_distance(structure: Structure, mask_pairs=None, start_A: float = 2.0, stop_A: float = 8.0) -> float:
-    r = start_A
-    while r <= stop_A:
-        i, j, _, d = structure.get_neighbor_list(r)
-        keep = d > 1e-8
-        if mask_pairs is not None:
-            keep &= mask_pairs(i, j)
-        if np.any(keep):
-            return float(d[keep].min())
-        r += 2.0
-    return float(stop_A)
-
-
-def _formal_charges(regions: list[str], species: list[str], sides: dict[str, _Side]) -> np.ndarray | None:
-    charges = np.zeros(len(species))
-    for k, (region, sp) in enumerate(zip(regions, species)):
-        oxi = sides[region].oxidation_states
-        if oxi is None or sp not in oxi:
-            return None
-        charges[k] = oxi[sp]
-    return charges
-
-
-def _count_broken_polyanions(structure: Structure) -> int:
-    """Polyanion centres without four neighbours (ligands, plus the P-P partner in P2S6)."""
-    cutoffs = polyanion_cutoffs({el.symbol for el in structure.composition})
-    centers = {c for c, _ in cutoffs}
-    if not centers:
-        return 0
-    i, j, _, d = structure.get_neighbor_list(max(*cutoffs.values(), CENTRE_BOND_A))
-    symbols = np.array([s.specie.symbol for s in structure])
-    broken = 0
-    for c in sorted(centers):
-        for idx in np.nonzero(symbols == c)[0]:
-            sel = i == idx
-            n = sum(1 for jj, dd in zip(j[sel], d[sel])
-                    if dd <= cutoffs.get((c, symbols[jj]), CENTRE_BOND_A if symbols[jj] == c else 0.0))
-            broken += n != 4
-    return broken
-
-
 def _fingerprint(sides: dict[str, _Side], settings: dict) -> str:
     def canonical(s: Structure) -> dict:
         return {
@@ -465,61 +380,40 @@ def _fingerprint(sides: dict[str, _Side], settings: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _fixed_mask(positions: np.ndarray, regions: list[str], cell: np.ndarray, fix_outer_A: float,
-                sandwich: bool) -> np.ndarray:
-    z = positions[:, 2]
-    if fix_outer_A <= 0:
-        return np.zeros(len(z), dtype=bool)
-    if not sandwich:
-        return (z <= z.min() + fix_outer_A) | (z >= z.max() - fix_outer_A)
-    electrode = np.array([r == "electrode" for r in regions])
-    ze = z[electrode]
-    mid = (ze.min() + ze.max()) / 2
-    return electrode & (np.abs(z - mid) <= fix_outer_A / 2)
-
-
-def _dipole_density(record: TerminationRecord, candidate: CandidateInterface) -> float:
-    return abs(record.electrolyte_dipole_eA or 0.0) / candidate.area_A2
-
-
-def _build_terminations(found_item, sides: dict[str, _Side], max_terminations: int, gap_A: float,
-                        vacuum_A: float) -> list[tuple]:
-    """Assemble every termination combination of one match (widest cuts first) and measure it."""
-    candidate, oriented, match, order = found_item
-    options = {r: oriented[r].termination_shifts(max_terminations) for r in order}
-    combos = sorted(product(*(range(len(options[r])) for r in order)), key=lambda c: (sum(c), c))[:max_terminations]
-    built = []
-    for index, combo in enumerate(combos):
-        shifts = {r: options[r][k][0] for r, k in zip(order, combo)}
-        species, positions, regions, cell, interfaces = _assemble(
-            oriented, match, order, candidate.layers, shifts, gap_A=gap_A, vacuum_A=vacuum_A
-        )
-        structure = Structure(Lattice(cell), species, positions, coords_are_cartesian=True,
-                              site_properties={"region": regions})
-        region_arr = np.array(regions)
-        cross = _min_pair_distance(structure, lambda i, j: region_arr[i] != region_arr[j],
-                                   start_A=max(gap_A + 1.0, 2.0))
-        charges = _formal_charges(regions, species, sides)
-        dipole = None
-        if charges is not None:
-            sel = region_arr == "electrolyte"
-            zl = positions[sel, 2]
-            dipole = float(np.sum(charges[sel] * (zl - zl.mean())))
-        record = TerminationRecord(
-            index=index,
-            shifts_A={r: round(options[r][k][0], 4) for r, k in zip(order, combo)},
-            cleavage_gap_A={r: round(options[r][k][1], 4) for r, k in zip(order, combo)},
-            electrolyte_dipole_eA=None if dipole is None else round(dipole, 4),
-            min_cross_distance_A=round(cross, 4),
-        )
-        built.append((record, structure, species, positions, regions, cell, interfaces, charges))
-    return built
-
-
 # ----------------------------------------------------------------------------------- public API
 
 
-def list_candidate_interfaces(
+@dataclass
+class MatchedCandidates:
+    """Lattice matches of one electrode | (coating |) electrolyte pair, best first, ready to build.
+
+    Made by :func:`matched_candidates`. :func:`build_matched_interface` builds any of them without
+    matching again; :func:`interfaceflow.structures.ranking.rank_by_interface_energy` ranks them.
+    ``found`` holds ``(candidate, oriented bulks, lattice match, region order)`` per match;
+    ``settings`` the matching keywords (``max_atoms``, ``max_strain_pct``, ``vacuum_A``, ...).
+    """
+
+    sides: dict[str, _Side]
+    millers: dict[str, Miller | None]
+    settings: dict[str, Any]
+    found: list[tuple[CandidateInterface, dict[str, OrientedBulk], LatticeMatch, list[str]]]
+
+    @property
+    def candidates(self) -> list[CandidateInterface]:
+        """The candidates, best first (``CandidateInterface.score``)."""
+        return [c for c, *_ in self.found]
+
+    @property
+    def bulk_structures(self) -> dict[str, Structure]:
+        """Bulk structure of each region, as loaded."""
+        return {r: s.structure for r, s in self.sides.items()}
+
+    def best(self, n: int) -> MatchedCandidates:
+        """The same pair with only its best ``n`` matches."""
+        return replace(self, found=self.found[:n])
+
+
+def matched_candidates(
     electrode: Any,
     electrolyte: Any,
     *,
@@ -536,48 +430,172 @@ def list_candidate_interfaces(
     min_inplane_A: float = 8.0,
     min_slab_thickness_A: float = 6.0,
     target_thickness_A: float = TARGET_THICKNESS_A,
-    calculator: Any = None,
-    rank_top: int = 3,
-    relax_steps: int = 20,
-) -> list[CandidateInterface]:
-    """Lattice matches (all Miller options when indices are not given) with strain, area, atoms.
+    zsl_top: int = AUTO_CANDIDATES,
+) -> MatchedCandidates:
+    """Lattice matches (all Miller options when indices are not given), scored and sorted best first.
 
-    Sorted best first by :attr:`CandidateInterface.score`. The Miller combinations of the best few
-    are matched with pymatgen's ZSLGenerator (``CandidateInterface.matcher``); the rest carry the
-    NumPy screen's matches. With an ASE ``calculator``, the best
-    ``rank_top`` are built, briefly relaxed and re-sorted by MLIP interface energy
-    (:func:`interfaceflow.structures.ranking.rank_by_interface_energy`).
+    The NumPy screen ranks every Miller combination; the combinations of the best ``zsl_top`` (at
+    least :data:`AUTO_CANDIDATES`) are matched again with pymatgen's ZSLGenerator
+    (``CandidateInterface.matcher``). Arguments as in :func:`build_interface`.
+
+    Raises:
+        StructureError: unknown phase, unreadable file, or no lattice match (with the best strain
+            found and the tolerance to loosen).
     """
     sides = {"electrode": _side(electrode, "electrode"), "electrolyte": _side(electrolyte, "electrolyte")}
     if coating is not None:
         sides["coating"] = _side(coating, "coating")
     millers = {"electrode": _parse_miller(electrode_miller), "electrolyte": _parse_miller(electrolyte_miller),
                "coating": _parse_miller(coating_miller)}
-    reference = _reference_region(sides, strain_side)
     enumerate_kwargs = dict(
-        sides=sides, millers=millers, reference=reference, max_atoms=max_atoms, max_strain_pct=max_strain_pct,
-        max_area_A2=max_area_A2, sandwich=vacuum_A <= 0, coating_thickness_A=coating_thickness_A,
-        min_inplane_A=min_inplane_A, min_slab_thickness_A=min_slab_thickness_A, target_thickness_A=target_thickness_A,
+        sides=sides, millers=millers, reference=_reference_region(sides, strain_side), max_atoms=max_atoms,
+        max_strain_pct=max_strain_pct, max_area_A2=max_area_A2, sandwich=vacuum_A <= 0,
+        coating_thickness_A=coating_thickness_A, min_inplane_A=min_inplane_A,
+        min_slab_thickness_A=min_slab_thickness_A, target_thickness_A=target_thickness_A,
         cache={},  # oriented bulks, shared by the screen and the ZSL pass
     )
     found, diagnostics = _enumerate_candidates(**enumerate_kwargs)
     if not found:
         raise _no_match_error(diagnostics, max_strain_pct, max_atoms)
-    found = _matched_with_zsl(found, max(AUTO_CANDIDATES, rank_top), enumerate_kwargs)
-    candidates = [c for c, *_ in found]
-    if calculator is not None:
-        from interfaceflow.structures.ranking import rank_by_interface_energy
+    found = _matched_with_zsl(found, max(AUTO_CANDIDATES, zsl_top), enumerate_kwargs)
+    settings = {
+        "max_atoms": max_atoms, "max_strain_pct": max_strain_pct, "max_area_A2": max_area_A2, "vacuum_A": vacuum_A,
+        "strain_side": strain_side, "coating_thickness_A": coating_thickness_A, "min_inplane_A": min_inplane_A,
+        "min_slab_thickness_A": min_slab_thickness_A, "target_thickness_A": target_thickness_A,
+    }
+    return MatchedCandidates(sides=sides, millers=millers, settings=settings, found=found)
 
-        candidates = rank_by_interface_energy(
-            candidates[:rank_top], calculator, electrode=electrode, electrolyte=electrolyte, coating=coating,
-            build_kwargs={"max_atoms": max_atoms, "max_strain_pct": max_strain_pct, "max_area_A2": max_area_A2,
-                          "vacuum_A": vacuum_A, "strain_side": strain_side,
-                          "coating_thickness_A": coating_thickness_A, "min_inplane_A": min_inplane_A,
-                          "min_slab_thickness_A": min_slab_thickness_A,
-                          "target_thickness_A": target_thickness_A},
-            relax_steps=relax_steps,
-        ) + candidates[rank_top:]
-    return candidates
+
+def _check_gap(gap_A: float) -> None:
+    if gap_A <= 0:
+        raise StructureError(f"gap_A={gap_A} must be positive (2 A is a sensible default)")
+
+
+def _chosen_candidate(matched: MatchedCandidates, candidate_index: int | None, max_terminations: int,
+                      gap_A: float) -> tuple[int, list[tuple]]:
+    """Index of the match to build and its built terminations (default: the least polar of the best few)."""
+    found, vacuum_A = matched.found, matched.settings["vacuum_A"]
+    oxidation_states = {r: s.oxidation_states for r, s in matched.sides.items()}
+    if candidate_index is not None:
+        if not 0 <= candidate_index < len(found):
+            raise StructureError(f"candidate_index {candidate_index} out of range; there are {len(found)} candidates")
+        return candidate_index, built_terminations(found[candidate_index], oxidation_states, max_terminations,
+                                                   gap_A, vacuum_A)
+    # among the best-scored matches prefer one with a non-polar electrolyte termination
+    pool = [(k, built_terminations(found[k], oxidation_states, max_terminations, gap_A, vacuum_A))
+            for k in range(min(AUTO_CANDIDATES, len(found)))]
+    return min(pool, key=lambda item: (
+        round(min(dipole_density_eA_per_A2(b[0], found[item[0]][0]) for b in item[1]), 2), item[0]))
+
+
+def _chosen_termination(built: list[tuple], termination_index: int | None) -> int:
+    """Index of the termination to keep (default: smallest electrolyte dipole, then the cleanest cuts)."""
+    if termination_index is None:
+        return min(range(len(built)), key=lambda k: (
+            round(abs(built[k][0].electrolyte_dipole_eA or 0.0), 2), -round(sum(built[k][0].cleavage_gap_A.values()), 2), k))
+    if 0 <= termination_index < len(built):
+        return termination_index
+    raise StructureError(
+        f"termination_index {termination_index} out of range; this match has {len(built)} terminations (0-{len(built) - 1})"
+    )
+
+
+def build_matched_interface(
+    matched: MatchedCandidates,
+    candidate_index: int | None = None,
+    *,
+    gap_A: float = 2.0,
+    fix_outer_A: float = 0.0,
+    termination_index: int | None = None,
+    max_terminations: int = 6,
+    seed: int = 0,
+) -> InterfaceBuild:
+    """Build one of ``matched``'s candidates (see :func:`build_interface` for the arguments).
+
+    Raises:
+        StructureError: ``candidate_index`` or ``termination_index`` out of range, or overlapping atoms.
+    """
+    from ase import Atoms
+    from ase.constraints import FixAtoms
+
+    t0 = time.perf_counter()
+    _check_gap(gap_A)
+    candidate_index, built = _chosen_candidate(matched, candidate_index, max_terminations, gap_A)
+    candidate, oriented, match, order = matched.found[candidate_index]
+    chosen = _chosen_termination(built, termination_index)
+    record, structure, species, positions, regions, cell, interfaces, charges = built[chosen]
+    record.selected = True
+    region_arr = np.array(regions)
+
+    min_distance = min_pair_distance(structure, start_A=1.0)
+    if min_distance < OVERLAP_A:
+        raise StructureError(
+            f"overlapping atoms: two atoms are {min_distance:.2f} A apart; increase gap_A or check the input structures"
+        )
+    sides, vacuum_A = matched.sides, matched.settings["vacuum_A"]
+    sandwich = vacuum_A <= 0
+    electrolyte_comp = Composition(" ".join(sp for sp, r in zip(species, regions) if r == "electrolyte"))
+    bulk_comp = sides["electrolyte"].structure.composition
+    fixed = fixed_atoms_mask(positions, regions, cell, fix_outer_A, sandwich)
+
+    atoms = Atoms(symbols=species, positions=positions, cell=cell, pbc=True)
+    atoms.arrays["region"] = region_arr.astype("<U11")
+    if fixed.any():
+        atoms.set_constraint(FixAtoms(mask=fixed))
+    atoms.info["interface_z_A"] = list(map(float, interfaces))
+
+    m = matched.settings
+    settings = {
+        "electrode_miller": matched.millers["electrode"], "electrolyte_miller": matched.millers["electrolyte"],
+        "coating_miller": matched.millers["coating"], "max_atoms": m["max_atoms"],
+        "max_strain_pct": m["max_strain_pct"], "max_area_A2": m["max_area_A2"], "vacuum_A": vacuum_A,
+        "gap_A": gap_A, "fix_outer_A": fix_outer_A, "strain_side": m["strain_side"],
+        "termination_index": termination_index, "max_terminations": max_terminations,
+        "coating_thickness_A": m["coating_thickness_A"], "min_inplane_A": m["min_inplane_A"],
+        "min_slab_thickness_A": m["min_slab_thickness_A"], "target_thickness_A": m["target_thickness_A"],
+        "candidate_index": candidate_index, "seed": seed,
+    }
+    counts = {r: int(np.sum(region_arr == r)) for r in order}
+    report = InterfaceBuildReport(
+        electrode=sides["electrode"].name,
+        electrolyte=sides["electrolyte"].name,
+        coating=sides["coating"].name if "coating" in sides else None,
+        geometry="sandwich" if sandwich else "slab",
+        miller=candidate.miller,
+        supercells=candidate.supercells,
+        matcher=candidate.matcher,
+        screening=SCREENING,
+        strain_pct=candidate.strain_pct,
+        strained_regions=[r for r in order[1:]],
+        area_A2=candidate.area_A2,
+        cell_lengths_A=tuple(round(float(x), 4) for x in np.linalg.norm(cell, axis=1)),
+        n_atoms=len(species),
+        n_atoms_by_region=counts,
+        layers=candidate.layers,
+        thickness_A=candidate.thickness_A,
+        gap_A=gap_A,
+        vacuum_A=vacuum_A,
+        interface_z_A=[round(float(z), 4) for z in interfaces],
+        termination_index=chosen,
+        terminations=[b[0] for b in built],
+        candidate_index=candidate_index,
+        candidates=matched.candidates[:max(10, candidate_index + 1)],
+        min_distance_A=round(min_distance, 4),
+        min_cross_distance_A=record.min_cross_distance_A,
+        net_charge_e=None if charges is None else round(float(charges.sum()), 6),
+        electrolyte_net_charge_e=None if charges is None else round(float(charges[region_arr == "electrolyte"].sum()), 6),
+        electrolyte_dipole_eA=record.electrolyte_dipole_eA,
+        electrolyte_formula=electrolyte_comp.formula,
+        electrolyte_bulk_formula=bulk_comp.reduced_formula,
+        electrolyte_stoichiometric=electrolyte_comp.reduced_composition == bulk_comp.reduced_composition,
+        broken_polyanions=broken_polyanion_count(structure),
+        fixed_atoms=int(fixed.sum()),
+        fingerprint_sha256=_fingerprint(sides, settings),
+        settings=settings,
+        build_time_s=round(time.perf_counter() - t0, 3),
+        versions={k: v for k, v in package_versions().items() if k in ("interfaceflow", "pymatgen", "ase", "python")},
+    )
+    return InterfaceBuild(atoms=atoms, structure=structure, interface_z_A=report.interface_z_A, report=report)
 
 
 def build_interface(
@@ -639,119 +657,21 @@ def build_interface(
         StructureError: unknown phase, unreadable file, no lattice match (with the best strain
             found and the tolerance to loosen), atom budget too small, or overlapping atoms.
     """
-    from ase import Atoms
-    from ase.constraints import FixAtoms
-
     t0 = time.perf_counter()
     if max_atoms < 2:
         raise StructureError(f"max_atoms={max_atoms} is too small; give at least a few dozen atoms")
-    if gap_A <= 0:
-        raise StructureError(f"gap_A={gap_A} must be positive (2 A is a sensible default)")
+    _check_gap(gap_A)
     if max_strain_pct <= 0:
         raise StructureError(f"max_strain_pct={max_strain_pct} must be positive (e.g. 5)")
-    sides = {"electrode": _side(electrode, "electrode"), "electrolyte": _side(electrolyte, "electrolyte")}
-    if coating is not None:
-        sides["coating"] = _side(coating, "coating")
-    millers = {"electrode": _parse_miller(electrode_miller), "electrolyte": _parse_miller(electrolyte_miller),
-               "coating": _parse_miller(coating_miller)}
-    sandwich = vacuum_A <= 0
-    reference = _reference_region(sides, strain_side)
-    enumerate_kwargs = dict(
-        sides=sides, millers=millers, reference=reference, max_atoms=max_atoms, max_strain_pct=max_strain_pct,
-        max_area_A2=max_area_A2, sandwich=sandwich, coating_thickness_A=coating_thickness_A,
-        min_inplane_A=min_inplane_A, min_slab_thickness_A=min_slab_thickness_A, target_thickness_A=target_thickness_A,
-        cache={},  # oriented bulks, shared by the screen and the ZSL pass
+    matched = matched_candidates(
+        electrode, electrolyte, coating=coating, electrode_miller=electrode_miller,
+        electrolyte_miller=electrolyte_miller, coating_miller=coating_miller, max_atoms=max_atoms,
+        max_strain_pct=max_strain_pct, max_area_A2=max_area_A2, vacuum_A=vacuum_A, strain_side=strain_side,
+        coating_thickness_A=coating_thickness_A, min_inplane_A=min_inplane_A,
+        min_slab_thickness_A=min_slab_thickness_A, target_thickness_A=target_thickness_A,
+        zsl_top=(candidate_index or 0) + 1,
     )
-    found, diagnostics = _enumerate_candidates(**enumerate_kwargs)
-    if not found:
-        raise _no_match_error(diagnostics, max_strain_pct, max_atoms)
-    found = _matched_with_zsl(found, max(AUTO_CANDIDATES, (candidate_index or 0) + 1), enumerate_kwargs)
-    if candidate_index is not None and not 0 <= candidate_index < len(found):
-        raise StructureError(f"candidate_index {candidate_index} out of range; there are {len(found)} candidates")
-    if candidate_index is None:
-        # among the best-scored matches prefer one with a non-polar electrolyte termination
-        pool = [(k, _build_terminations(found[k], sides, max_terminations, gap_A, vacuum_A))
-                for k in range(min(AUTO_CANDIDATES, len(found)))]
-        candidate_index, built = min(pool, key=lambda item: (
-            round(min(_dipole_density(b[0], found[item[0]][0]) for b in item[1]), 2), item[0]))
-    else:
-        built = _build_terminations(found[candidate_index], sides, max_terminations, gap_A, vacuum_A)
-    candidate, oriented, match, order = found[candidate_index]
-    if termination_index is None:
-        chosen = min(range(len(built)), key=lambda k: (
-            round(abs(built[k][0].electrolyte_dipole_eA or 0.0), 2), -round(sum(built[k][0].cleavage_gap_A.values()), 2), k))
-    elif 0 <= termination_index < len(built):
-        chosen = termination_index
-    else:
-        raise StructureError(
-            f"termination_index {termination_index} out of range; this match has {len(built)} terminations (0-{len(built) - 1})"
-        )
-    record, structure, species, positions, regions, cell, interfaces, charges = built[chosen]
-    record.selected = True
-    region_arr = np.array(regions)
-
-    min_distance = _min_pair_distance(structure, start_A=1.0)
-    if min_distance < OVERLAP_A:
-        raise StructureError(
-            f"overlapping atoms: two atoms are {min_distance:.2f} A apart; increase gap_A or check the input structures"
-        )
-    electrolyte_comp = Composition(" ".join(sp for sp, r in zip(species, regions) if r == "electrolyte"))
-    bulk_comp = sides["electrolyte"].structure.composition
-    fixed = _fixed_mask(positions, regions, cell, fix_outer_A, sandwich)
-
-    atoms = Atoms(symbols=species, positions=positions, cell=cell, pbc=True)
-    atoms.arrays["region"] = region_arr.astype("<U11")
-    if fixed.any():
-        atoms.set_constraint(FixAtoms(mask=fixed))
-    atoms.info["interface_z_A"] = list(map(float, interfaces))
-
-    settings = {
-        "electrode_miller": millers["electrode"], "electrolyte_miller": millers["electrolyte"],
-        "coating_miller": millers["coating"], "max_atoms": max_atoms, "max_strain_pct": max_strain_pct,
-        "max_area_A2": max_area_A2, "vacuum_A": vacuum_A, "gap_A": gap_A, "fix_outer_A": fix_outer_A,
-        "strain_side": strain_side, "termination_index": termination_index, "max_terminations": max_terminations,
-        "coating_thickness_A": coating_thickness_A, "min_inplane_A": min_inplane_A,
-        "min_slab_thickness_A": min_slab_thickness_A, "target_thickness_A": target_thickness_A,
-        "candidate_index": candidate_index, "seed": seed,
-    }
-    counts = {r: int(np.sum(region_arr == r)) for r in order}
-    report = InterfaceBuildReport(
-        electrode=sides["electrode"].name,
-        electrolyte=sides["electrolyte"].name,
-        coating=sides["coating"].name if "coating" in sides else None,
-        geometry="sandwich" if sandwich else "slab",
-        miller=candidate.miller,
-        supercells=candidate.supercells,
-        matcher=candidate.matcher,
-        screening=SCREENING,
-        strain_pct=candidate.strain_pct,
-        strained_regions=[r for r in order[1:]],
-        area_A2=candidate.area_A2,
-        cell_lengths_A=tuple(round(float(x), 4) for x in np.linalg.norm(cell, axis=1)),
-        n_atoms=len(species),
-        n_atoms_by_region=counts,
-        layers=candidate.layers,
-        thickness_A=candidate.thickness_A,
-        gap_A=gap_A,
-        vacuum_A=vacuum_A,
-        interface_z_A=[round(float(z), 4) for z in interfaces],
-        termination_index=chosen,
-        terminations=[b[0] for b in built],
-        candidate_index=candidate_index,
-        candidates=[c for c, *_ in found[:max(10, candidate_index + 1)]],
-        min_distance_A=round(min_distance, 4),
-        min_cross_distance_A=record.min_cross_distance_A,
-        net_charge_e=None if charges is None else round(float(charges.sum()), 6),
-        electrolyte_net_charge_e=None if charges is None else round(float(charges[region_arr == "electrolyte"].sum()), 6),
-        electrolyte_dipole_eA=record.electrolyte_dipole_eA,
-        electrolyte_formula=electrolyte_comp.formula,
-        electrolyte_bulk_formula=bulk_comp.reduced_formula,
-        electrolyte_stoichiometric=electrolyte_comp.reduced_composition == bulk_comp.reduced_composition,
-        broken_polyanions=_count_broken_polyanions(structure),
-        fixed_atoms=int(fixed.sum()),
-        fingerprint_sha256=_fingerprint(sides, settings),
-        settings=settings,
-        build_time_s=round(time.perf_counter() - t0, 3),
-        versions={k: v for k, v in package_versions().items() if k in ("interfaceflow", "pymatgen", "ase", "python")},
-    )
-    return InterfaceBuild(atoms=atoms, structure=structure, interface_z_A=report.interface_z_A, report=report)
+    build = build_matched_interface(matched, candidate_index, gap_A=gap_A, fix_outer_A=fix_outer_A,
+                                    termination_index=termination_index, max_terminations=max_terminations, seed=seed)
+    build.report.build_time_s = round(time.perf_counter() - t0, 3)
+    return build

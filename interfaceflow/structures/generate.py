@@ -48,18 +48,19 @@ def ordered_structure(defn: PhaseDefinition) -> Structure:
 
 
 def relax_positions(structure: Structure, fmax_eV_per_A: float = 0.05, steps: int = 400) -> Structure:
-    """Relax atomic positions at fixed cell with SevenNet-0 (CPU)."""
+    """Relax atomic positions at fixed cell with SevenNet-0 (CPU), by :func:`interfaceflow.md.relax.run_relax`."""
     import torch
 
     torch.serialization.add_safe_globals([slice])
-    from ase.optimize import FIRE
     from pymatgen.io.ase import AseAtomsAdaptor
     from sevenn.calculator import SevenNetCalculator
 
-    atoms = AseAtomsAdaptor.get_atoms(structure)
-    atoms.calc = SevenNetCalculator("7net-0", device="cpu")
-    FIRE(atoms, logfile=None).run(fmax=fmax_eV_per_A, steps=steps)
-    return AseAtomsAdaptor.get_structure(atoms)
+    from interfaceflow.md.relax import run_relax
+    from interfaceflow.md.settings import RelaxSettings
+
+    settings = RelaxSettings(optimizer="FIRE", fmax_eV_per_A=fmax_eV_per_A, steps=steps)
+    result = run_relax(AseAtomsAdaptor.get_atoms(structure), SevenNetCalculator("7net-0", device="cpu"), settings)
+    return AseAtomsAdaptor.get_structure(result.atoms)
 
 
 def generate(names: list[str] | None = None) -> dict:

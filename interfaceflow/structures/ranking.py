@@ -1,4 +1,4 @@
-"""Optional ranking of candidate interfaces by MLIP interface energy after a short relaxation."""
+"""Rank already-matched candidate interfaces by MLIP interface energy after a short relaxation."""
 
 from __future__ import annotations
 
@@ -6,23 +6,26 @@ from typing import Any
 
 import numpy as np
 
+from interfaceflow.structures.builder import InterfaceBuild, MatchedCandidates, build_matched_interface
 from interfaceflow.structures.report import CandidateInterface
 
+#: Force criterion of the short relaxation before the interface energy is taken (eV/Å).
+RANKING_FMAX_EV_PER_A = 0.1
 
-def interface_energy_eV_per_A2(build: Any, calculator: Any, bulk_energy_per_atom_eV: dict[str, float],
-                               relax_steps: int = 20, fmax_eV_per_A: float = 0.1) -> float:
+
+def interface_energy_eV_per_A2(build: InterfaceBuild, calculator: Any, bulk_energy_per_atom_eV: dict[str, float],
+                               relax_steps: int = 20, fmax_eV_per_A: float = RANKING_FMAX_EV_PER_A) -> float:
     """(E_cell - sum_regions N_r * e_bulk_r) / (n_interfaces * area) after ``relax_steps`` FIRE steps.
 
-    Each region holds whole oriented cells of its bulk, so ``N_r * e_bulk_r`` is its bulk energy;
-    the strain energy of the strained side is part of the result.
+    The relaxation is :func:`interfaceflow.md.relax.run_relax` (fixed atoms from the build's
+    constraints, cell kept). Each region holds whole oriented cells of its bulk, so
+    ``N_r * e_bulk_r`` is its bulk energy; the strain energy of the strained side is part of the result.
     """
-    from ase.optimize import FIRE
+    from interfaceflow.md.relax import run_relax
+    from interfaceflow.md.settings import RelaxSettings
 
-    atoms = build.atoms.copy()
-    atoms.calc = calculator
-    if relax_steps > 0:
-        FIRE(atoms, logfile=None).run(fmax=fmax_eV_per_A, steps=relax_steps)
-    energy = float(atoms.get_potential_energy())
+    settings = RelaxSettings(optimizer="FIRE", fmax_eV_per_A=fmax_eV_per_A, steps=relax_steps)
+    energy = run_relax(build.atoms, calculator, settings).energy_eV
     regions = np.asarray(build.atoms.arrays["region"])
     reference = sum(bulk_energy_per_atom_eV[r] * int(np.sum(regions == r)) for r in set(regions.tolist()))
     n_interfaces = max(1, len(build.report.interface_z_A))
@@ -39,51 +42,19 @@ def bulk_energy_per_atom_eV(structure: Any, calculator: Any) -> float:
 
 
 def rank_by_interface_energy(
-    candidates: list[CandidateInterface],
-    calculator: Any,
-    *,
-    electrode: Any,
-    electrolyte: Any,
-    coating: Any = None,
-    build_kwargs: dict | None = None,
-    relax_steps: int = 20,
+    matched: MatchedCandidates, calculator: Any, *, relax_steps: int = 20
 ) -> list[CandidateInterface]:
-    """Build each candidate (same Miller indices and supercells), relax briefly, sort by interface energy.
+    """Build every candidate of ``matched``, relax briefly, and sort them by interface energy.
 
-    ``candidates`` come from :func:`interfaceflow.structures.list_candidate_interfaces`; the
-    returned copies carry ``interface_energy_eV_per_A2``.
+    ``matched`` comes from :func:`interfaceflow.structures.builder.matched_candidates` (pass
+    ``matched.best(n)`` to rank only the best ``n``); each candidate is built from its own lattice
+    match (default gap and termination choice of :func:`~interfaceflow.structures.build_interface`),
+    never matched again. The returned copies carry ``interface_energy_eV_per_A2``, lowest first.
     """
-    from interfaceflow.structures.builder import build_interface
-    from interfaceflow.structures.library import load_structure
-
-    kwargs = dict(build_kwargs or {})
-    specs = {"electrode": electrode, "electrolyte": electrolyte}
-    if coating is not None:
-        specs["coating"] = coating
-    bulk = {r: bulk_energy_per_atom_eV(load_structure(s), calculator) for r, s in specs.items()}
+    bulk = {r: bulk_energy_per_atom_eV(s, calculator) for r, s in matched.bulk_structures.items()}
     ranked = []
-    for candidate in candidates:
-        build = build_interface(
-            electrode, electrolyte, coating=coating,
-            electrode_miller=candidate.miller.get("electrode"), electrolyte_miller=candidate.miller.get("electrolyte"),
-            coating_miller=candidate.miller.get("coating"), **kwargs,
-            candidate_index=_index_of(candidate, electrode, electrolyte, coating, kwargs),
-        )
+    for index, candidate in enumerate(matched.candidates):
+        build = build_matched_interface(matched, index)
         energy = interface_energy_eV_per_A2(build, calculator, bulk, relax_steps=relax_steps)
         ranked.append(candidate.model_copy(update={"interface_energy_eV_per_A2": round(energy, 6)}))
     return sorted(ranked, key=lambda c: c.interface_energy_eV_per_A2)
-
-
-def _index_of(candidate: CandidateInterface, electrode: Any, electrolyte: Any, coating: Any, kwargs: dict) -> int:
-    """Position of ``candidate`` among the candidates that share its Miller indices."""
-    from interfaceflow.structures.builder import list_candidate_interfaces
-
-    pool = list_candidate_interfaces(
-        electrode, electrolyte, coating=coating, electrode_miller=candidate.miller.get("electrode"),
-        electrolyte_miller=candidate.miller.get("electrolyte"), coating_miller=candidate.miller.get("coating"),
-        **kwargs,
-    )
-    for k, other in enumerate(pool):
-        if other.supercells == candidate.supercells and other.layers == candidate.layers:
-            return k
-    return 0
