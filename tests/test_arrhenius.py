@@ -138,15 +138,15 @@ def test_fit_per_region_from_documents():
     )
 
 
-def test_analysis_maker_from_recipe_overrides():
-    from interfaceflow.workflows.transport import DiffusionAnalysisMaker
+def test_analysis_maker_settings_are_typed_and_checked_when_built():
+    from interfaceflow.workflows.transport import DiffusionAnalysisMaker, DiffusionAnalysisSettings
 
-    maker = DiffusionAnalysisMaker.from_overrides(
-        {"species": "Na", "stride": 5, "directions": ["xy"]}
-    )
-    assert maker.stride == 5 and maker.settings == {"species": "Na", "directions": ["xy"]}
-    with pytest.raises(AnalysisError, match="invalid diffusion setting specie"):
-        DiffusionAnalysisMaker.from_overrides({"specie": "Li"})
+    maker = DiffusionAnalysisMaker(settings={"species": "Na", "stride": 5, "directions": ["xy"]})
+    assert isinstance(maker.settings, DiffusionAnalysisSettings)
+    assert maker.settings.stride == 5 and maker.settings.analysis().species == "Na"
+    assert not hasattr(maker.settings.analysis(), "stride")
+    with pytest.raises(AnalysisError, match="unknown diffusion setting specie; use species"):
+        DiffusionAnalysisMaker(settings={"specie": "Li"})
     with pytest.raises(AnalysisError, match="invalid diffusion setting end_fraction"):
         DiffusionAnalysisMaker(settings={"end_fraction": 2.0})
 
@@ -182,13 +182,13 @@ def test_arrhenius_maker_from_recipe():
         electrode="Li",
         electrolyte="Li6PS5Cl",
         md={"timestep_fs": 1.0, "steps": 50},
-        analysis_settings={"diffusion": {"directions": ["xy"], "stride": 2}},
+        analyses={"diffusion": {"directions": ["xy"], "stride": 2}},
     )
     maker = ArrheniusMaker.from_recipe(recipe, [500.0, 700.0], haven_ratio=0.4)
     assert maker.temperatures_K == [500.0, 700.0] and maker.haven_ratio == 0.4
     assert maker.md_maker.settings["steps"] == 50 and maker.md_maker.settings["timestep_fs"] == 1.0
-    assert maker.analysis_maker.stride == 2
-    assert maker.analysis_maker.settings == {"directions": ["xy"]}
+    assert maker.analysis_maker.settings.stride == 2
+    assert maker.analysis_maker.settings.directions == ["xy"]
     flow = maker.make(None)  # jobs are only built here, nothing runs
     assert [j.name for j in flow.jobs][-1] == "bulk arrhenius fit"
     assert sum(j.name.startswith("bulk md") for j in flow.jobs) == 2
@@ -230,7 +230,7 @@ def test_arrhenius_flow_end_to_end_with_sevennet(tmp_path, monkeypatch):
                 "exact_restart": False,
             },
         ),
-        analysis_maker=DiffusionAnalysisMaker(plot=False),  # region labels used: the file has them
+        analysis_maker=DiffusionAnalysisMaker(settings={"plot": False}),  # region labels used: the file has them
     )
     flow = maker.make(li2s)
     store = JobStore(MemoryStore(), additional_stores={"data": MemoryStore()})

@@ -177,7 +177,7 @@ def test_maker_routes_arrays_to_data_store(sandwich_file, memory_job_store, tmp_
     path, data = sandwich_file
     monkeypatch.chdir(tmp_path)
     maker = ProfileAnalysisMaker(
-        charges={"Li": 0, "S": 0}, settings={"bulk_margin_A": 12.0, "n_blocks": 3}, label="uncoated"
+        settings={"charges": {"Li": 0, "S": 0}, "bulk_margin_A": 12.0, "n_blocks": 3}, label="uncoated"
     )
     job_a = maker.make(str(path))
     job_b = maker.make(str(path), interface_z_A=[20.5, 79.5])
@@ -204,16 +204,17 @@ def test_maker_routes_arrays_to_data_store(sandwich_file, memory_job_store, tmp_
     assert b_doc.interface_z_A == [20.5, 79.5] and b_doc.interface_source == "settings"
 
 
-def test_maker_from_flat_recipe_overrides():
+def test_maker_settings_are_typed_and_checked_when_built():
     from interfaceflow.errors import AnalysisError
-    from interfaceflow.workflows.profiles import ProfileAnalysisMaker
+    from interfaceflow.workflows.profiles import ProfileAnalysisMaker, ProfileAnalysisSettings
 
-    maker = ProfileAnalysisMaker.from_overrides(
-        {"charges": "formal", "stride": 2, "bin_width_A": 0.25, "t_start_fs": 1000.0}
+    maker = ProfileAnalysisMaker(
+        settings={"charges": "formal", "stride": 2, "bin_width_A": 0.25, "t_start_fs": 1000.0}
     )
-    assert maker.stride == 2 and maker.charges == "formal"
-    assert maker.settings == {"bin_width_A": 0.25, "t_start_fs": 1000.0}
-    with pytest.raises(AnalysisError, match="unknown profiles setting.*bin_widht_A"):
-        ProfileAnalysisMaker.from_overrides({"bin_widht_A": 0.25})
+    assert isinstance(maker.settings, ProfileAnalysisSettings)
+    assert maker.settings.stride == 2 and maker.settings.charges == "formal"
+    assert maker.settings.analysis().bin_width_A == 0.25 and maker.settings.analysis().t_start_fs == 1000.0
+    with pytest.raises(AnalysisError, match="unknown profiles setting bin_widht_A"):
+        ProfileAnalysisMaker(settings={"bin_widht_A": 0.25})
     with pytest.raises(AnalysisError, match="invalid profiles setting bin_width_A"):
-        ProfileAnalysisMaker.from_overrides({"bin_width_A": -1})
+        ProfileAnalysisMaker(settings={"bin_width_A": -1})

@@ -43,7 +43,10 @@ def test_set_overrides_parse_values_as_yaml():
         ({**MINIMAL, "md": {"temperature_K": "hot"}}, r"invalid value for 'md.temperature_K'.*'hot'"),
         ({**MINIMAL, "md": {"temperature_K": -5}}, r"invalid value for 'md.temperature_K': Input should be greater than 0"),
         ({**MINIMAL, "md": {"ensemble": "nvt"}}, r"invalid value for 'md.ensemble'.*'nvt_langevin'"),
-        ({**MINIMAL, "analyses": ["rdf"]}, r"invalid value for 'analyses.0'.*'products'"),
+        ({**MINIMAL, "analyses": ["rdf"]}, r"unknown analyses \['rdf'\]; use \['products'"),
+            ({**MINIMAL, "analyses": {"profiles": {"bin_widht_A": 0.5}}},
+             r"unknown key 'analyses.profiles.bin_widht_A'; allowed keys here: .*bin_width_A"),
+            ({**MINIMAL, "analysis_settings": {"rdf": {}}}, r"analysis_settings names unknown analyses"),
         ({**MINIMAL, "max_atoms": 3}, r"invalid value for 'max_atoms'.*greater than or equal to 10"),
         ({"name": "t", "electrode": "Li"}, r"missing required key 'electrolyte'"),
         ({**MINIMAL, "colour": "red"}, r"unknown key 'colour'; allowed keys here: name, electrode"),
@@ -96,3 +99,33 @@ def _all_jobs(flow):
             yield from _all_jobs(item)
         else:
             yield item
+
+
+def test_analyses_are_typed_and_the_older_list_form_still_loads():
+    from interfaceflow.workflows.profiles import ProfileAnalysisSettings
+    from interfaceflow.workflows.recipe import validate_recipe
+
+    typed = validate_recipe({**MINIMAL, "analyses": {"profiles": {"bin_width_A": 0.25},
+                                                     "diffusion": None}})
+    assert typed.analyses.enabled() == ["products", "profiles"]
+    assert isinstance(typed.analyses.profiles, ProfileAnalysisSettings)
+    assert typed.analyses.profiles.bin_width_A == 0.25
+    legacy = validate_recipe({**MINIMAL, "analyses": ["profiles", "diffusion"],
+                              "analysis_settings": {"profiles": {"bin_width_A": 0.25},
+                                                    "diffusion": {"stride": 2}}})
+    assert legacy.analyses.enabled() == ["diffusion", "profiles"]
+    assert legacy.analyses.profiles == typed.analyses.profiles
+    assert legacy.analyses.diffusion.stride == 2 and legacy.analyses.products is None
+    assert "analysis_settings" not in legacy.model_dump()
+
+
+def test_set_analyses_list_selects_and_keeps_the_recipe_settings():
+    from interfaceflow.workflows.recipe import load_recipe
+
+    recipe = load_recipe("lco_li3ps4", overrides=["analyses=[profiles]",
+                                                  "analysis_settings.profiles.n_blocks=2"])
+    assert recipe.analyses.enabled() == ["profiles"]
+    assert recipe.analyses.profiles.n_blocks == 2  # the override
+    assert recipe.analyses.profiles.compensating_region == "electrode"  # kept from the recipe
+    recipe = load_recipe("li_li6ps5cl", overrides=["analyses.profiles.n_blocks=3"])
+    assert recipe.analyses.profiles.n_blocks == 3 and recipe.analyses.profiles.relative_permittivity == 4.0

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from ase.data import chemical_symbols
+from pydantic import BaseModel, ConfigDict, Field
 
 from interfaceflow.analysis.growth import (
     best_growth_law,
@@ -43,6 +44,7 @@ from interfaceflow.analysis.phases import (
 )
 from interfaceflow.analysis.speciation import speciate_trajectory
 from interfaceflow.errors import AnalysisError
+from interfaceflow.validation import validated_settings
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -138,27 +140,52 @@ class ProductsAnalysis:
         }
 
 
+class ProductsSettings(BaseModel):
+    """Settings of the interphase-chemistry analysis (lengths in Å); every default lives here."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cutoffs: dict[str, float] | None = Field(
+        default=None, description="Bond cutoffs (Å) by element pair, e.g. {'P-S': 2.4}."
+    )
+    bin_width_A: float = Field(default=2.0, gt=0, description="Depth bins from the interface plane.")
+    phase_stride: int = Field(default=1, ge=1, description="Assign phases on every N-th frame.")
+    min_similarity: float = Field(default=MIN_SIMILARITY, gt=0, le=1,
+                                  description="Tanimoto similarity needed to match a phase.")
+    n_interfaces: int | None = Field(default=None, ge=1,
+                                     description="Interfaces in the cell (default: from the file).")
+    fragments_per_formula_unit: float = Field(default=1.0, gt=0)
+    characteristic: str | None = Field(
+        default=None, description="Fragment whose loss rate is reported (default: most abundant)."
+    )
+
+
+def products_settings(settings: ProductsSettings | None = None, **overrides) -> ProductsSettings:
+    """``settings`` with ``overrides`` applied; a bad key or value is a one-line AnalysisError."""
+    data = {**(settings.model_dump() if settings else {}), **overrides}
+    return validated_settings(data, ProductsSettings, "products")
+
+
 def analyze_products(
     traj: TrajectoryData,
     *,
     references: Mapping[str, Structure] | None = None,
-    cutoffs: Mapping | None = None,
     interface_z_A: float | None = None,
-    bin_width_A: float = 2.0,
-    phase_stride: int = 1,
-    min_similarity: float = MIN_SIMILARITY,
-    n_interfaces: int | None = None,
-    fragments_per_formula_unit: float = 1.0,
-    characteristic: str | None = None,
+    settings: ProductsSettings | None = None,
+    **overrides,
 ) -> ProductsAnalysis:
     """Run the whole interphase-chemistry analysis on a trajectory.
 
     ``references`` maps phase names to structures; None takes the library phases whose elements
     all occur in the trajectory (:func:`library_reference_structures`), or skips the phase
-    assignment when the library is unavailable.
+    assignment when the library is unavailable. ``settings`` (:class:`ProductsSettings`) and
+    keyword ``overrides`` of its fields (``bin_width_A=2.0``, ``phase_stride=5``, ...) set the rest.
     """
-    if phase_stride < 1:
-        raise AnalysisError(f"phase_stride {phase_stride} must be >= 1; pass e.g. --phase-stride 5")
+    settings = products_settings(settings, **overrides)
+    cutoffs, bin_width_A, phase_stride = settings.cutoffs, settings.bin_width_A, settings.phase_stride
+    min_similarity, n_interfaces = settings.min_similarity, settings.n_interfaces
+    fragments_per_formula_unit, characteristic = (settings.fragments_per_formula_unit,
+                                                  settings.characteristic)
     spec = speciate_trajectory(traj, cutoffs, interface_z_A=interface_z_A, bin_width_A=bin_width_A)
     symbols = {chemical_symbols[z] for z in np.unique(traj.numbers)}
     if references is None:

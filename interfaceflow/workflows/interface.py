@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
-
 from jobflow import Flow, JobStore, Maker, run_locally
 
 from interfaceflow.errors import InterfaceflowError
@@ -19,6 +17,9 @@ from interfaceflow.settings import get_settings
 from interfaceflow.store import get_job_store, remove_flow_outputs
 from interfaceflow.workflows.build import BuildInterfaceMaker
 from interfaceflow.workflows.md import InterfaceMDMaker, InterfaceRelaxMaker
+from interfaceflow.workflows.products import ProductsAnalysisMaker, ThermoReferenceMaker
+from interfaceflow.workflows.profiles import ProfileAnalysisMaker
+from interfaceflow.workflows.transport import ArrheniusMaker, DiffusionAnalysisMaker
 from interfaceflow.workflows.recipe import Recipe
 from interfaceflow.workflows.summary import InterfaceStudyDocument, summarize_study
 
@@ -26,38 +27,13 @@ logger = logging.getLogger(__name__)
 
 
 def analysis_maker(name: str, recipe: Recipe) -> Maker:
-    """The maker of analysis ``name`` with the recipe's ``analysis_settings`` applied."""
-    overrides = dict(recipe.analysis_settings.get(name, {}))
+    """The maker of analysis ``name`` with the recipe's settings for it."""
+    settings = getattr(recipe.analyses, name)
     if name == "products":
-        from interfaceflow.workflows.products import ProductsAnalysisMaker
-
-        return products_maker_from_overrides(ProductsAnalysisMaker, overrides)
+        return ProductsAnalysisMaker(settings=settings)
     if name == "diffusion":
-        from interfaceflow.workflows.transport import DiffusionAnalysisMaker
-
-        return DiffusionAnalysisMaker.from_overrides(overrides)
-    from interfaceflow.workflows.profiles import ProfileAnalysisMaker
-
-    return ProfileAnalysisMaker.from_overrides({"label": recipe.name, **overrides})
-
-
-def products_maker_from_overrides(maker_class, overrides: dict[str, Any]) -> Maker:
-    """A products maker from a flat dict: maker fields set the maker, the rest are settings."""
-    import inspect
-
-    from interfaceflow.analysis.products import analyze_products
-    from interfaceflow.errors import RecipeError
-
-    own = {k: v for k, v in overrides.items() if k in maker_class.__dataclass_fields__}
-    settings = {k: v for k, v in overrides.items() if k not in own}
-    allowed = set(inspect.signature(analyze_products).parameters) - {"traj"}
-    unknown = sorted(set(settings) - allowed)
-    if unknown:
-        raise RecipeError(
-            f"unknown analysis_settings.products key(s) {', '.join(unknown)}; use "
-            f"{', '.join(sorted(allowed | set(maker_class.__dataclass_fields__)))}"
-        )
-    return maker_class(**own, settings={**own.get("settings", {}), **settings})
+        return DiffusionAnalysisMaker(settings=settings)
+    return ProfileAnalysisMaker(settings=settings, label=recipe.name)
 
 
 def study_flow(recipe: Recipe) -> Flow:
@@ -76,8 +52,6 @@ def study_flow(recipe: Recipe) -> Flow:
     )
     analysis_jobs = {}
     if recipe.temperatures_K:
-        from interfaceflow.workflows.transport import ArrheniusMaker
-
         arrhenius = ArrheniusMaker.from_recipe(recipe, recipe.temperatures_K).make(
             relax_job.output.structure,
             interface_z_A=build_job.output.interface_z_A,
@@ -86,8 +60,6 @@ def study_flow(recipe: Recipe) -> Flow:
         analysis_jobs["arrhenius"] = arrhenius
     thermo_job = None
     if "products" in recipe.analyses and recipe.electrode and recipe.thermo.enabled:
-        from interfaceflow.workflows.products import ThermoReferenceMaker
-
         thermo_job = ThermoReferenceMaker(
             calculator=calculator, settings=recipe.thermo.settings()
         ).make(recipe.electrolyte, recipe.electrode)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from pymatgen.core import Structure
 
 from interfaceflow.analysis.phases import phase_library
-from interfaceflow.analysis.products import ProductsAnalysis, analyze_products
+from interfaceflow.analysis.products import ProductsAnalysis, ProductsSettings, analyze_products
 from interfaceflow.analysis.thermo import (
     ThermoReference,
     ThermoSettings,
@@ -29,18 +29,24 @@ from interfaceflow.analysis.thermo import (
 )
 from interfaceflow.errors import AnalysisError
 from interfaceflow.provenance import package_versions
+from interfaceflow.validation import validated_settings
 from interfaceflow.workflows.base import interfaceflow_job
 
-#: Keys of ``ProductsAnalysisMaker.settings`` (passed to :func:`analyze_products`).
-PRODUCTS_SETTINGS = (
-    "cutoffs",
-    "bin_width_A",
-    "phase_stride",
-    "min_similarity",
-    "n_interfaces",
-    "fragments_per_formula_unit",
-    "characteristic",
-)
+class ProductsAnalysisSettings(ProductsSettings):
+    """The products stage of a study: the analysis settings plus what the job reads and writes."""
+
+    references: list[str] | None = Field(
+        default=None,
+        description="Library phase names used as reference environments; None: the phases "
+        "relaxed by the study's thermodynamic reference job, else every library phase whose "
+        "elements occur in the trajectory.",
+    )
+    stride: int = Field(default=1, ge=1, description="Read every stride-th frame.")
+    plot: bool = Field(default=True, description="Write the product plots (PNG) in the job folder.")
+
+    def analysis(self) -> ProductsSettings:
+        """The settings of :func:`~interfaceflow.analysis.products.analyze_products` alone."""
+        return ProductsSettings(**self.model_dump(include=set(ProductsSettings.model_fields)))
 
 
 # ------------------------------------------------------------------------------ documents
@@ -303,25 +309,62 @@ def _library_phases_in(elements: set[str]) -> dict:
     }
 
 
+def run_products(
+    trajectory_path: str,
+    settings: ProductsAnalysisSettings,
+    interface_z_A: list[float] | float | None = None,
+    thermo: ThermoReferenceDocument | dict | None = None,
+    plot_dir: Path | None = None,
+) -> ProductsAnalysisDocument:
+    """Analyse ``trajectory_path`` (pure function); ``thermo`` adds predicted-versus-observed."""
+    from interfaceflow.io.trajectory import read_trajectory
+
+    traj = read_trajectory(trajectory_path, stride=settings.stride)
+    if isinstance(interface_z_A, list | tuple):
+        z0 = float(interface_z_A[0]) if interface_z_A else None
+    else:
+        z0 = interface_z_A
+    references = None
+    if settings.references is not None:
+        get_phase, _ = phase_library()
+        references = {}
+        for name in settings.references:
+            structure = get_phase(name).structure
+            references[structure.composition.reduced_formula] = structure
+    reference_source = "library" if references is None else "library (chosen)"
+    if references is None and thermo is not None:
+        references = mlip_relaxed_references(thermo)
+        reference_source = "relaxed by the same calculator (thermodynamic reference job)"
+    result = analyze_products(traj, references=references, interface_z_A=z0,
+                              settings=settings.analysis())
+    predicted = None
+    if thermo is not None:
+        predicted = dict(thermo["predicted_products"] if isinstance(thermo, dict) else thermo.predicted_products)
+    doc = ProductsAnalysisDocument.from_analysis(result, trajectory_path, predicted)
+    doc.reference_source = reference_source
+    if settings.plot and plot_dir is not None:
+        from interfaceflow.analysis.plots_products import plot_products_report
+
+        paths = plot_products_report(result, plot_dir, predicted=predicted)
+        doc.plot_paths = [str(p.resolve()) for p in paths]
+    return doc
+
+
 @dataclass
 class ProductsAnalysisMaker(Maker):
     """Speciation, product phases, interphase growth and classification of a trajectory.
 
     Args:
         name: job name.
-        references: library phase names used as reference environments; None takes every library
-            phase whose elements occur in the trajectory.
-        settings: keyword arguments of :func:`analyze_products` (:data:`PRODUCTS_SETTINGS`), e.g.
-            ``{"bin_width_A": 2.0, "cutoffs": {"P-S": 2.4}, "phase_stride": 5}``.
-        stride: read every ``stride``-th frame.
-        plot: write the product plots (PNG) into the job folder.
+        settings: :class:`ProductsAnalysisSettings` (or a dict of its fields), e.g.
+            ``{"references": ["Li2S"], "bin_width_A": 2.0, "cutoffs": {"P-S": 2.4}, "plot": False}``.
     """
 
     name: str = "interphase products"
-    references: list[str] | None = None
-    settings: dict[str, Any] = field(default_factory=dict)
-    stride: int = 1
-    plot: bool = True
+    settings: ProductsAnalysisSettings = field(default_factory=ProductsAnalysisSettings)
+
+    def __post_init__(self) -> None:
+        self.settings = validated_settings(self.settings, ProductsAnalysisSettings, "products")
 
     @interfaceflow_job
     def make(
@@ -331,38 +374,4 @@ class ProductsAnalysisMaker(Maker):
         thermo: ThermoReferenceDocument | dict | None = None,
     ) -> ProductsAnalysisDocument:
         """Analyse ``trajectory_path``; ``thermo`` adds the predicted-versus-observed table."""
-        from interfaceflow.io.trajectory import read_trajectory
-
-        unknown = sorted(set(self.settings) - set(PRODUCTS_SETTINGS))
-        if unknown:
-            raise AnalysisError(
-                f"unknown products setting(s) {', '.join(unknown)}; use {', '.join(PRODUCTS_SETTINGS)}"
-            )
-        traj = read_trajectory(trajectory_path, stride=self.stride)
-        if isinstance(interface_z_A, list | tuple):
-            z0 = float(interface_z_A[0]) if interface_z_A else None
-        else:
-            z0 = interface_z_A
-        references = None
-        if self.references is not None:
-            get_phase, _ = phase_library()
-            references = {}
-            for name in self.references:
-                structure = get_phase(name).structure
-                references[structure.composition.reduced_formula] = structure
-        reference_source = "library" if references is None else "library (chosen)"
-        if references is None and thermo is not None:
-            references = mlip_relaxed_references(thermo)
-            reference_source = "relaxed by the same calculator (thermodynamic reference job)"
-        result = analyze_products(traj, references=references, interface_z_A=z0, **self.settings)
-        predicted = None
-        if thermo is not None:
-            predicted = dict(thermo["predicted_products"] if isinstance(thermo, dict) else thermo.predicted_products)
-        doc = ProductsAnalysisDocument.from_analysis(result, trajectory_path, predicted)
-        doc.reference_source = reference_source
-        if self.plot:
-            from interfaceflow.analysis.plots_products import plot_products_report
-
-            paths = plot_products_report(result, Path.cwd(), predicted=predicted)
-            doc.plot_paths = [str(p.resolve()) for p in paths]
-        return doc
+        return run_products(trajectory_path, self.settings, interface_z_A, thermo, Path.cwd())

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from jobflow import Maker, job
-from pydantic import ValidationError
+from pydantic import Field
 
 from interfaceflow.analysis.profiles import (
     ProfileComparison,
@@ -19,8 +18,23 @@ from interfaceflow.analysis.profiles import (
     compare_profiles,
     run_profiles,
 )
-from interfaceflow.errors import AnalysisError
+from interfaceflow.validation import validated_settings
 from interfaceflow.workflows.base import interfaceflow_job
+
+
+class ProfileAnalysisSettings(ProfileSettings):
+    """The profiles stage of a study: the analysis settings plus charges, frames and plots."""
+
+    charges: str | dict[str, float] = Field(
+        default="formal",
+        description="Charge model: 'formal', 'calculator', a JSON map file, or {element: charge}.",
+    )
+    stride: int = Field(default=1, ge=1, description="Read every stride-th frame.")
+    plot: bool = Field(default=True, description="Write profiles.png in the job folder.")
+
+    def analysis(self) -> ProfileSettings:
+        """The settings of :func:`~interfaceflow.analysis.profiles.run_profiles` alone."""
+        return ProfileSettings(**self.model_dump(include=set(ProfileSettings.model_fields)))
 
 
 @dataclass
@@ -29,59 +43,29 @@ class ProfileAnalysisMaker(Maker):
 
     Args:
         name: job name.
-        charges: charge model: ``formal`` (default), ``calculator``, a JSON map file, or a dict
-            ``{element: charge}``.
-        settings: fields of :class:`~interfaceflow.analysis.profiles.ProfileSettings`, e.g.
-            ``{"bin_width_A": 0.5, "t_start_fs": 2000, "n_blocks": 5}``.
-        stride: read every ``stride``-th frame (formal charges cost one speciation per frame).
-        plot: write ``profiles.png`` (stacked concentration/charge/potential) in the job folder.
+        settings: :class:`ProfileAnalysisSettings` (or a dict of its fields), e.g.
+            ``{"bin_width_A": 0.5, "t_start_fs": 2000, "n_blocks": 5, "charges": "formal"}``.
         label: free label stored on the result (e.g. the recipe name), used by comparisons.
     """
 
     name: str = "space-charge profiles"
-    charges: str | dict[str, float] = "formal"
-    settings: dict[str, Any] = field(default_factory=dict)
-    stride: int = 1
-    plot: bool = True
+    settings: ProfileAnalysisSettings = field(default_factory=ProfileAnalysisSettings)
     label: str | None = None
 
-    @classmethod
-    def from_overrides(cls, overrides: dict[str, Any] | None = None) -> ProfileAnalysisMaker:
-        """A maker from one flat dict (a recipe's ``analysis_settings.profiles``).
-
-        Keys that are fields of the maker (``charges``, ``stride``, ``plot``, ``label``, ``name``)
-        set them; every other key is a :class:`ProfileSettings` field (``bin_width_A``,
-        ``t_start_fs``, ...). Unknown keys raise a one-line :class:`AnalysisError`.
-        """
-        overrides = dict(overrides or {})
-        own = {k: overrides.pop(k) for k in list(overrides) if k in cls.__dataclass_fields__}
-        settings = {**own.pop("settings", {}), **overrides}
-        unknown = sorted(set(settings) - set(ProfileSettings.model_fields))
-        if unknown:
-            allowed = sorted(set(ProfileSettings.model_fields) | set(cls.__dataclass_fields__))
-            raise AnalysisError(
-                f"unknown profiles setting(s) {', '.join(unknown)}; use {', '.join(allowed)}"
-            )
-        try:
-            ProfileSettings(**settings)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            raise AnalysisError(
-                f"invalid profiles setting {'.'.join(map(str, err['loc']))}: {err['msg']}"
-            ) from None
-        return cls(settings=settings, **own)
+    def __post_init__(self) -> None:
+        self.settings = validated_settings(self.settings, ProfileAnalysisSettings, "profiles")
 
     @interfaceflow_job
     def make(self, trajectory_path: str, interface_z_A: list[float] | None = None) -> ProfileResult:
         """Analyse ``trajectory_path`` (H5MD); ``interface_z_A`` overrides the file's planes."""
-        settings = ProfileSettings(**self.settings)
+        settings = self.settings.analysis()
         if interface_z_A and settings.interface_z_A is None:
             settings = settings.model_copy(update={"interface_z_A": list(interface_z_A)})
         result = run_profiles(
-            trajectory_path, settings=settings, charges=self.charges, stride=self.stride,
-            label=self.label,
+            trajectory_path, settings=settings, charges=self.settings.charges,
+            stride=self.settings.stride, label=self.label,
         )
-        if self.plot:
+        if self.settings.plot:
             from interfaceflow.analysis.plots_profiles import plot_profiles
 
             result.plot_path = str(plot_profiles(result, Path.cwd() / "profiles.png").resolve())

@@ -9,19 +9,23 @@ one-line :class:`~interfaceflow.errors.RecipeError` that names the key path and 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from interfaceflow.analysis.thermo import ThermoSettings
 from interfaceflow.errors import RecipeError
 from interfaceflow.hpc.settings import QueueSettings
 from interfaceflow.md.settings import MDSettings, RelaxSettings
 from interfaceflow.settings import Device, DType, get_settings
+from interfaceflow.workflows.products import ProductsAnalysisSettings
+from interfaceflow.workflows.profiles import ProfileAnalysisSettings
+from interfaceflow.workflows.transport import DiffusionAnalysisSettings
 
 RECIPES_DIR = Path(__file__).parent / "recipes"
 AnalysisName = Literal["products", "diffusion", "profiles"]
+ANALYSIS_NAMES: tuple[str, ...] = ("products", "diffusion", "profiles")
 
 
 class _Section(BaseModel):
@@ -64,6 +68,52 @@ class ThermoSpec(ThermoSettings):
         return ThermoSettings(**self.model_dump(exclude={"enabled"}))
 
 
+class AnalysesSettings(_Section):
+    """The analyses of the study's MD with their settings; a section set to null is not run."""
+
+    products: ProductsAnalysisSettings | None = Field(default_factory=ProductsAnalysisSettings)
+    diffusion: DiffusionAnalysisSettings | None = Field(default_factory=DiffusionAnalysisSettings)
+    profiles: ProfileAnalysisSettings | None = Field(default_factory=ProfileAnalysisSettings)
+
+    def enabled(self) -> list[str]:
+        """Names of the analyses that run."""
+        return [name for name in ANALYSIS_NAMES if getattr(self, name) is not None]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.enabled()
+
+    def __iter__(self):
+        return iter(self.enabled())
+
+
+def analyses_from_legacy(data: dict[str, Any]) -> dict[str, Any]:
+    """Map the older recipe form ``analyses: [names]`` + ``analysis_settings: {name: {...}}``
+    onto the ``analyses: {name: settings | null}`` section (recipes written before it still load)."""
+    analyses = data.get("analyses")
+    legacy = data.get("analysis_settings")
+    if not isinstance(analyses, list) and legacy is None:
+        return data
+    data = {k: v for k, v in data.items() if k != "analysis_settings"}
+    legacy = legacy or {}
+    if not isinstance(legacy, dict):
+        raise ValueError("analysis_settings must map analysis names to settings")
+    unknown = sorted(set(legacy) - set(ANALYSIS_NAMES))
+    if unknown:
+        raise ValueError(f"analysis_settings names unknown analyses {unknown}; use {list(ANALYSIS_NAMES)}")
+    if isinstance(analyses, list):
+        wrong = sorted(set(analyses) - set(ANALYSIS_NAMES))
+        if wrong:
+            raise ValueError(f"unknown analyses {wrong}; use {list(ANALYSIS_NAMES)}")
+        data["analyses"] = {name: dict(legacy.get(name) or {}) if name in analyses else None
+                            for name in ANALYSIS_NAMES}
+    else:
+        section = dict(analyses or {})
+        for name, settings in legacy.items():
+            section[name] = {**(section.get(name) or {}), **(settings or {})}
+        data["analyses"] = section
+    return data
+
+
 class Recipe(_Section):
     """One study: electrode | [coating |] electrolyte (or a bulk electrolyte when ``electrode`` is
     null), calculator, relax, MD, analyses, and optionally an Arrhenius temperature series."""
@@ -80,7 +130,11 @@ class Recipe(_Section):
     max_atoms: int = Field(default=300, ge=10, le=50_000)
     relax: RelaxSettings = Field(default_factory=RelaxSettings)
     md: MDSettings = Field(default_factory=MDSettings)
-    analyses: list[AnalysisName] = Field(default_factory=lambda: ["products", "diffusion", "profiles"])
+    analyses: AnalysesSettings = Field(
+        default_factory=AnalysesSettings,
+        description="Analyses to run and their settings, e.g. {profiles: {bin_width_A: 0.5}, "
+        "diffusion: null}; the older list form with analysis_settings still loads.",
+    )
     temperatures_K: list[Annotated[float, Field(gt=0)]] | None = Field(
         default=None,
         min_length=2,
@@ -94,9 +148,11 @@ class Recipe(_Section):
         default_factory=QueueSettings,
         description="Workers and walltimes when the study is submitted with 'interfaceflow submit'.",
     )
-    analysis_settings: dict[AnalysisName, dict[str, Any]] = Field(
-        default_factory=dict, description="Keyword overrides per analysis, e.g. {diffusion: {species: Li}}."
-    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_analyses(cls, data: Any) -> Any:
+        return analyses_from_legacy(data) if isinstance(data, dict) else data
 
 
 def find_recipe(name_or_path: str | Path) -> Path:
@@ -139,7 +195,12 @@ def apply_override(data: dict[str, Any], override: str) -> None:
         if not isinstance(child, dict):
             raise RecipeError(f"--set {key_path}: '{key}' is not a section; use a section key path")
         node = child
-    node[keys[-1]] = yaml.safe_load(raw) if raw.strip() else None
+    value = yaml.safe_load(raw) if raw.strip() else None
+    if keys == ["analyses"] and isinstance(value, list) and isinstance(node.get("analyses"), dict):
+        # --set analyses=[a, b] selects analyses and keeps the recipe's settings for them
+        value = {name: node["analyses"].get(name) or {} if name in value else None
+                 for name in {*node["analyses"], *value}}
+    node[keys[-1]] = value
 
 
 def validate_recipe(data: dict[str, Any], source: str = "recipe") -> Recipe:
@@ -162,6 +223,8 @@ def describe_validation_error(exc: ValidationError) -> str:
         return f"missing required key '{loc}'"
     given = error.get("input")
     given_text = f" (got {given!r})" if not isinstance(given, dict) else ""
+    if not loc:  # a whole-recipe check (e.g. the legacy analyses mapping)
+        return error["msg"].removeprefix("Value error, ")
     return f"invalid value for '{loc}': {error['msg']}{given_text}"
 
 
@@ -169,8 +232,9 @@ def _section_model(loc: tuple) -> type[BaseModel] | None:
     model: type[BaseModel] = Recipe
     for part in loc:
         field = model.model_fields.get(str(part))
-        annotation = field.annotation if field else None
-        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+        candidates = (field.annotation, *get_args(field.annotation)) if field else ()
+        models = [c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)]
+        if not models:
             return None
-        model = annotation
+        model = models[0]
     return model

@@ -25,14 +25,26 @@ from pathlib import Path
 from typing import Any, Literal
 
 from jobflow import Flow, Maker, job
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from interfaceflow.analysis.arrhenius import ArrheniusResult
 from interfaceflow.analysis.diffusion import DiffusionResult, DiffusionSettings, analyze_diffusion
 from interfaceflow.errors import AnalysisError, RecipeError
 from interfaceflow.io.trajectory import read_trajectory
+from interfaceflow.validation import validated_settings
 from interfaceflow.workflows.base import interfaceflow_job
 from interfaceflow.workflows.md import InterfaceMDMaker
+
+class DiffusionAnalysisSettings(DiffusionSettings):
+    """The diffusion stage of a study: the analysis settings plus what the job reads and writes."""
+
+    stride: int = Field(default=1, ge=1, description="Read every stride-th frame.")
+    plot: bool = Field(default=True, description="Write msd_<region>_<direction>.png.")
+
+    def analysis(self) -> DiffusionSettings:
+        """The settings of :func:`~interfaceflow.analysis.diffusion.analyze_diffusion` alone."""
+        return DiffusionSettings(**self.model_dump(include=set(DiffusionSettings.model_fields)))
+
 
 TRANSPORT_MD_SETTINGS: dict[str, Any] = {
     "ensemble": "nvt_langevin",
@@ -167,40 +179,24 @@ class DiffusionAnalysisMaker(Maker):
 
     Args:
         name: job name.
-        settings: fields of :class:`~interfaceflow.analysis.diffusion.DiffusionSettings`, e.g.
-            ``{"species": "Li", "directions": ["xyz", "xy", "z"], "use_region_labels": True}``.
-        stride: read every ``stride``-th frame.
-        plot: write ``msd_<region>_<direction>.png`` in the job folder.
+        settings: :class:`DiffusionAnalysisSettings` (or a dict of its fields), e.g.
+            ``{"species": "Li", "directions": ["xyz", "xy", "z"], "stride": 2, "plot": False}``.
     """
 
     name: str = "diffusion"
-    settings: dict[str, Any] = field(default_factory=dict)
-    stride: int = 1
-    plot: bool = True
+    settings: DiffusionAnalysisSettings = field(default_factory=DiffusionAnalysisSettings)
 
     def __post_init__(self) -> None:
-        self.settings = _validated_settings(self.settings)
-
-    @classmethod
-    def from_overrides(cls, overrides: dict[str, Any] | None = None) -> DiffusionAnalysisMaker:
-        """A maker from one flat dict (a recipe's ``analysis_settings.diffusion``).
-
-        Keys that are fields of the maker (``name``, ``stride``, ``plot``) set them; every other
-        key is a :class:`DiffusionSettings` field (``species``, ``directions``, ``z_regions``...).
-        """
-        overrides = dict(overrides or {})
-        own = {k: overrides.pop(k) for k in list(overrides) if k in cls.__dataclass_fields__}
-        return cls(**{**own, "settings": {**own.get("settings", {}), **overrides}})
+        self.settings = validated_settings(self.settings, DiffusionAnalysisSettings, "diffusion")
 
     @interfaceflow_job
     def make(
         self, trajectory_path: str, temperature_K: float | None = None
     ) -> DiffusionAnalysisDocument:
         """Analyse ``trajectory_path``; ``temperature_K`` overrides the file's (for sigma)."""
-        doc = run_diffusion(
-            trajectory_path, self.settings, stride=self.stride, temperature_K=temperature_K
-        )
-        if self.plot:
+        doc = run_diffusion(trajectory_path, self.settings.analysis(), stride=self.settings.stride,
+                            temperature_K=temperature_K)
+        if self.settings.plot:
             from interfaceflow.analysis.plots_transport import plot_msd
 
             for res in doc.results:
@@ -229,22 +225,6 @@ def fit_arrhenius_job(
             png = Path.cwd() / f"arrhenius_{fit.region or 'all'}_{fit.direction}.png"
             doc.plot_paths.append(str(plot_arrhenius(fit, png).resolve()))
     return doc
-
-
-def _validated_settings(settings: dict[str, Any] | DiffusionSettings) -> dict[str, Any]:
-    """Validate diffusion settings when the flow is built; unknown keys are one-line errors."""
-    if isinstance(settings, DiffusionSettings):
-        return settings.model_dump(exclude_unset=True)
-    try:
-        DiffusionSettings(**settings)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        allowed = ", ".join(DiffusionSettings.model_fields)
-        raise AnalysisError(
-            f"invalid diffusion setting {'.'.join(map(str, err['loc']))}: {err['msg']}; "
-            f"settings are {allowed}"
-        ) from None
-    return dict(settings)
 
 
 def _maker_at_temperature(maker: Maker, temperature_K: float) -> Maker:
@@ -306,14 +286,14 @@ class ArrheniusMaker(Maker):
         """An Arrhenius maker reusing a study recipe's calculator, MD and diffusion settings.
 
         ``recipe`` needs ``calculator`` and ``md`` (pydantic models or dicts) and optionally
-        ``analysis_settings["diffusion"]`` (the shape of
+        ``analyses.diffusion`` (:class:`DiffusionAnalysisSettings`; the shape of
         :class:`interfaceflow.workflows.recipe.Recipe`); ``kwargs`` set other fields of the maker.
         """
 
         def as_dict(value: Any) -> dict[str, Any]:
             return value.model_dump() if isinstance(value, BaseModel) else dict(value or {})
 
-        analysis = dict(getattr(recipe, "analysis_settings", {}) or {}).get("diffusion", {})
+        analysis = getattr(getattr(recipe, "analyses", None), "diffusion", None)
         name = getattr(recipe, "name", "arrhenius")
         md_maker = InterfaceMDMaker(
             name=f"{name} md", calculator=as_dict(recipe.calculator), settings=as_dict(recipe.md)
@@ -322,7 +302,7 @@ class ArrheniusMaker(Maker):
             name=f"{name} arrhenius",
             temperatures_K=list(temperatures_K),
             md_maker=md_maker,
-            analysis_maker=DiffusionAnalysisMaker.from_overrides(analysis),
+            analysis_maker=DiffusionAnalysisMaker(settings=analysis or DiffusionAnalysisSettings()),
             **kwargs,
         )
 
