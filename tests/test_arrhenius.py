@@ -156,11 +156,11 @@ def test_temperature_set_on_nested_md_maker():
     from interfaceflow.workflows.transport import ArrheniusMaker, _maker_at_temperature
 
     default = ArrheniusMaker().md_maker
-    assert isinstance(default, InterfaceMDMaker) and default.settings["ensemble"] == "nvt_langevin"
+    assert isinstance(default, InterfaceMDMaker) and default.settings.ensemble == "nvt_langevin"
     md = _maker_at_temperature(InterfaceMDMaker(settings={"steps": 5}), 750.0)
     assert (
-        md.settings["temperature_K"] == 750.0
-        and md.settings["steps"] == 5
+        md.settings.temperature_K == 750.0
+        and md.settings.steps == 5
         and md.name.endswith("750K")
     )
     with pytest.raises(RecipeError, match="two or more distinct temperatures"):
@@ -186,7 +186,7 @@ def test_arrhenius_maker_from_recipe():
     )
     maker = ArrheniusMaker.from_recipe(recipe, [500.0, 700.0], haven_ratio=0.4)
     assert maker.temperatures_K == [500.0, 700.0] and maker.haven_ratio == 0.4
-    assert maker.md_maker.settings["steps"] == 50 and maker.md_maker.settings["timestep_fs"] == 1.0
+    assert maker.md_maker.settings.steps == 50 and maker.md_maker.settings.timestep_fs == 1.0
     assert maker.analysis_maker.settings.stride == 2
     assert maker.analysis_maker.settings.directions == ["xy"]
     flow = maker.make(None)  # jobs are only built here, nothing runs

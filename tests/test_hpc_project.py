@@ -143,7 +143,7 @@ def test_md_and_relax_jobs_go_to_the_gpu_worker_with_sized_walltimes(tmp_path):
     md_job, md_place = by_name["interface md"]
     assert md_place.walltime_s == 12 * 3600
     # An unchunked MD is told to stop at a checkpoint before the scheduler would kill it.
-    assert md_job.maker.settings["chunk_walltime_s"] == 12 * 3600 - recipe.hpc.startup_margin_s
+    assert md_job.maker.settings.chunk_walltime_s == 12 * 3600 - recipe.hpc.startup_margin_s
 
 
 def test_chunked_md_walltime_is_the_chunk_plus_the_startup_margin(tmp_path):
@@ -157,7 +157,7 @@ def test_chunked_md_walltime_is_the_chunk_plus_the_startup_margin(tmp_path):
     placements = place_jobs(flow, spec(tmp_path), recipe.hpc)
     md = next(job for job, _ in flow.iterflow() if job.name == "interface md")
     assert placements[md.uuid].walltime_s == 7200 + 900
-    assert md.maker.settings["chunk_walltime_s"] == 7200
+    assert md.maker.settings.chunk_walltime_s == 7200
 
 
 def test_worker_choice_order_and_unknown_worker(tmp_path):

@@ -129,10 +129,12 @@ def test_exploding_md_job_fails_with_the_guard_message(emt_registry, memory_job_
 
 
 def test_makers_validate_settings_when_built():
-    from pydantic import ValidationError
+    from interfaceflow.errors import MDError, PluginError
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(MDError, match="unknown md setting stepz; use ensemble"):
         InterfaceMDMaker(settings={"stepz": 10})
+    with pytest.raises(PluginError, match="invalid calculator setting device"):
+        InterfaceMDMaker(calculator={"plugin": "sevennet", "device": "tpu"})
     maker = InterfaceRelaxMaker(settings={"optimizer": "BFGS"})
-    assert maker.settings["optimizer"] == "BFGS" and maker.settings["fmax_eV_per_A"] == 0.05
-    assert InterfaceMDMaker().settings["ensemble"] == "nvt_langevin"  # JSON-able dict with defaults
+    assert maker.settings.optimizer == "BFGS" and maker.settings.fmax_eV_per_A == 0.05
+    assert InterfaceMDMaker().settings.ensemble == "nvt_langevin"  # typed MDSettings with defaults

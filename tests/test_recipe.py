@@ -87,7 +87,7 @@ def test_arrhenius_recipe_fans_out_one_md_per_temperature():
     assert recipe.electrode is None and recipe.temperatures_K == [600, 800, 1000]
     flow = study_flow(recipe)
     md_jobs = [job for job in _all_jobs(flow) if isinstance(getattr(job, "maker", None), InterfaceMDMaker)]
-    assert sorted(j.maker.settings["temperature_K"] for j in md_jobs) == [600, 700, 800, 1000]
+    assert sorted(j.maker.settings.temperature_K for j in md_jobs) == [600, 700, 800, 1000]
     assert any(job.name.endswith("fit") for job in _all_jobs(flow))
 
 

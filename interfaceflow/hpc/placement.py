@@ -49,12 +49,12 @@ def md_walltime_s(settings: MDSettings, queue: QueueSettings, default_s: int) ->
 
 def chunk_md_to_walltime(maker: InterfaceMDMaker, walltime_s: int, queue: QueueSettings) -> None:
     """Make an unchunked MD stop at a checkpoint ``startup_margin_s`` before ``walltime_s``."""
-    settings = MDSettings.model_validate(maker.settings)
+    settings = maker.settings
     if settings.chunk_walltime_s is not None or settings.chunk_steps is not None:
         return
     budget_s = walltime_s - queue.startup_margin_s
     if budget_s >= queue.startup_margin_s:
-        maker.settings = {**maker.settings, "chunk_walltime_s": float(budget_s)}
+        maker.settings = settings.model_copy(update={"chunk_walltime_s": float(budget_s)})
 
 
 def place_jobs(
@@ -88,8 +88,7 @@ def place_jobs(
         kind = job_kind(job)
         profile = spec.profile("gpu" if kind == "gpu" else "cpu")
         if isinstance(job.maker, InterfaceMDMaker):
-            walltime = md_walltime_s(MDSettings.model_validate(job.maker.settings), queue,
-                                     profile.walltime_s)
+            walltime = md_walltime_s(job.maker.settings, queue, profile.walltime_s)
             chunk_md_to_walltime(job.maker, walltime, queue)
         elif kind == "gpu":
             walltime = queue.md_walltime_s or profile.walltime_s

@@ -83,7 +83,6 @@ def md_progress(job_doc, run_dir: Path) -> MDProgress | None:
     """Progress of an MD job read from its checkpoint, or None before the first checkpoint."""
     from interfaceflow.md.checkpoint import read_checkpoint
     from interfaceflow.md.engine import CHECKPOINT_NAME
-    from interfaceflow.md.settings import MDSettings
     from interfaceflow.workflows.md import InterfaceMDMaker
 
     job = job_doc.job
@@ -93,7 +92,7 @@ def md_progress(job_doc, run_dir: Path) -> MDProgress | None:
     path = Path(workdir) / CHECKPOINT_NAME
     if not path.is_file():
         return None
-    settings = MDSettings.model_validate(job.maker.settings)
+    settings = job.maker.settings
     checkpoint = read_checkpoint(path)
     simulated_ns = checkpoint.step * settings.timestep_fs * 1e-6
     rate = simulated_ns / checkpoint.elapsed_s * 86400 if checkpoint.elapsed_s > 0 else None

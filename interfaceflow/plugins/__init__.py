@@ -8,7 +8,7 @@ A plugin that is not installed as a package can be added in-process with
 ``register_plugin("name", MyPlugin)`` (and removed with ``unregister_plugin("name")``).
 """
 
-from interfaceflow.plugins.base import CalculatorPlugin, CalculatorProvenance
+from interfaceflow.plugins.base import CalculatorPlugin, CalculatorProvenance, CalculatorSpec
 from interfaceflow.plugins.registry import (
     ENTRY_POINT_GROUP,
     CalculatorHandle,
@@ -26,6 +26,7 @@ __all__ = [
     "CalculatorHandle",
     "CalculatorPlugin",
     "CalculatorProvenance",
+    "CalculatorSpec",
     "available_plugins",
     "clear_calculator_cache",
     "get_calculator",

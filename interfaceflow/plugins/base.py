@@ -14,11 +14,26 @@ from pathlib import Path
 from typing import Any, ClassVar, get_args
 
 from ase.calculators.calculator import Calculator
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from interfaceflow.errors import PluginError
 from interfaceflow.provenance import package_version, package_versions, sha256_file
-from interfaceflow.settings import Device, DType
+from interfaceflow.settings import Device, DType, get_settings
+
+
+class CalculatorSpec(BaseModel):
+    """Which MLIP to use: the arguments of :func:`~interfaceflow.plugins.get_calculator`.
+
+    ``model: null`` takes the plugin's default model; the other defaults come from the settings
+    (``INTERFACEFLOW_CALCULATOR_PLUGIN``, ``INTERFACEFLOW_DEVICE``, ``INTERFACEFLOW_DTYPE``).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    plugin: str = Field(default_factory=lambda: get_settings().calculator_plugin)
+    model: str | None = None
+    device: Device = Field(default_factory=lambda: get_settings().device)
+    dtype: DType = Field(default_factory=lambda: get_settings().dtype)
 
 
 class CalculatorProvenance(BaseModel):

@@ -38,14 +38,14 @@ def analysis_maker(name: str, recipe: Recipe) -> Maker:
 
 def study_flow(recipe: Recipe) -> Flow:
     """The Flow of one interface study described by ``recipe``."""
-    calculator = recipe.calculator.model_dump()
+    calculator = recipe.calculator
     build_job = BuildInterfaceMaker(
         build=recipe.build.model_dump(exclude_none=True), max_atoms=recipe.max_atoms
     ).make(recipe.electrode, recipe.electrolyte, recipe.coating)
-    relax_job = InterfaceRelaxMaker(calculator=calculator, settings=recipe.relax.model_dump()).make(
+    relax_job = InterfaceRelaxMaker(calculator=calculator, settings=recipe.relax).make(
         build_job.output.structure, regions=build_job.output.regions
     )
-    md_job = InterfaceMDMaker(calculator=calculator, settings=recipe.md.model_dump()).make(
+    md_job = InterfaceMDMaker(calculator=calculator, settings=recipe.md).make(
         relax_job.output.structure,
         interface_z_A=build_job.output.interface_z_A,
         regions=build_job.output.regions,

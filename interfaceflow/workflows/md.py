@@ -31,14 +31,17 @@ from interfaceflow.md.progress import ns_per_day
 from interfaceflow.md.relax import RelaxResult, run_relax
 from interfaceflow.md.settings import MDSettings, RelaxSettings
 from interfaceflow.provenance import package_versions
+from interfaceflow.errors import MDError, PluginError
+from interfaceflow.plugins.base import CalculatorSpec
 from interfaceflow.settings import get_settings
+from interfaceflow.validation import validated_settings
 from interfaceflow.workflows.base import interfaceflow_job
 
 
-def _calculator(spec: dict[str, Any]):
+def _calculator(spec: CalculatorSpec):
     from interfaceflow.plugins.registry import get_calculator
 
-    return get_calculator(**spec)
+    return get_calculator(**spec.model_dump())
 
 
 def _to_atoms(structure: Structure | Atoms) -> Atoms:
@@ -193,34 +196,28 @@ class MDDocument(BaseModel):
 
 
 # ---------------------------------------------------------------------------------------- makers
-def _settings_dict(value: Any, model: type[BaseModel]) -> dict[str, Any]:
-    """Validate now (fail at flow construction, not on the cluster) and keep a JSON-able dict."""
-    if isinstance(value, BaseModel):
-        return value.model_dump()
-    return model.model_validate(value or {}).model_dump()
-
-
 @dataclass
 class InterfaceRelaxMaker(Maker):
     """Relax an interface with an MLIP from the plugin registry.
 
     Args:
         name: job name.
-        calculator: ``get_calculator`` arguments: ``{"plugin", "model", "device", "dtype"}``.
-        settings: :class:`RelaxSettings` fields (or an instance).
+        calculator: :class:`~interfaceflow.plugins.CalculatorSpec` (or a dict of its fields).
+        settings: :class:`RelaxSettings` (or a dict of its fields).
     """
 
     name: str = "interface relax"
-    calculator: dict[str, Any] = field(default_factory=dict)
-    settings: dict[str, Any] = field(default_factory=dict)
+    calculator: CalculatorSpec = field(default_factory=CalculatorSpec)
+    settings: RelaxSettings = field(default_factory=RelaxSettings)
 
     def __post_init__(self) -> None:
-        self.settings = _settings_dict(self.settings, RelaxSettings)
+        self.calculator = validated_settings(self.calculator, CalculatorSpec, "calculator", PluginError)
+        self.settings = validated_settings(self.settings, RelaxSettings, "relax", MDError)
 
     @interfaceflow_job
     def make(self, structure: Structure | Atoms, regions: list[str] | None = None) -> RelaxDocument:
         """Relax ``structure``; fixed atoms come from its ``selective_dynamics``/FixAtoms."""
-        settings = RelaxSettings.model_validate(self.settings)
+        settings = self.settings
         handle = _calculator(self.calculator)
         atoms = _to_atoms(structure)
         handle.check_elements(set(atoms.get_chemical_symbols()))
@@ -236,8 +233,8 @@ class InterfaceMDMaker(Maker):
 
     Args:
         name: job name.
-        calculator: ``get_calculator`` arguments: ``{"plugin", "model", "device", "dtype"}``.
-        settings: :class:`MDSettings` fields (or an instance). ``chunk_steps`` /
+        calculator: :class:`~interfaceflow.plugins.CalculatorSpec` (or a dict of its fields).
+        settings: :class:`MDSettings` (or a dict of its fields). ``chunk_steps`` /
             ``chunk_walltime_s`` split the run into chained jobs.
         run_name: work directory name under the ``run_dir`` setting; by default ``md-<job uuid>``,
             which is stable across chunks and reruns of the same job, so they find the checkpoint.
@@ -245,13 +242,14 @@ class InterfaceMDMaker(Maker):
     """
 
     name: str = "interface md"
-    calculator: dict[str, Any] = field(default_factory=dict)
-    settings: dict[str, Any] = field(default_factory=dict)
+    calculator: CalculatorSpec = field(default_factory=CalculatorSpec)
+    settings: MDSettings = field(default_factory=MDSettings)
     run_name: str | None = None
     progress: bool = True
 
     def __post_init__(self) -> None:
-        self.settings = _settings_dict(self.settings, MDSettings)
+        self.calculator = validated_settings(self.calculator, CalculatorSpec, "calculator", PluginError)
+        self.settings = validated_settings(self.settings, MDSettings, "md", MDError)
 
     def workdir(self) -> Path:
         """The run's work directory (call inside a running job when ``run_name`` is None)."""
@@ -271,7 +269,7 @@ class InterfaceMDMaker(Maker):
         chunk_index: int = 0,
     ) -> MDDocument | Response:
         """Run (or continue) the MD; return the document, or a replacement job for the next chunk."""
-        settings = MDSettings.model_validate(self.settings)
+        settings = self.settings
         handle = _calculator(self.calculator)
         atoms = _to_atoms(structure)
         handle.check_elements(set(atoms.get_chemical_symbols()))

@@ -27,7 +27,8 @@ from interfaceflow.analysis.thermo import (
     relax_reference_phases,
     thermo_reference,
 )
-from interfaceflow.errors import AnalysisError
+from interfaceflow.errors import AnalysisError, PluginError
+from interfaceflow.plugins.base import CalculatorSpec
 from interfaceflow.provenance import package_versions
 from interfaceflow.validation import validated_settings
 from interfaceflow.workflows.base import interfaceflow_job
@@ -207,7 +208,7 @@ class ThermoReferenceMaker(Maker):
             every library phase inside the chemical system of electrolyte + electrode.
         extra_structures: name → structure dict (``Structure.as_dict()``) added to the phases
             (e.g. elemental references the library lacks).
-        calculator: ``get_calculator`` arguments (plugin, model, device, dtype); defaults from settings.
+        calculator: :class:`~interfaceflow.plugins.CalculatorSpec` (or a dict of its fields).
         settings: :class:`~interfaceflow.analysis.thermo.ThermoSettings` (FIRE steps and force
             criterion per phase), or a dict of its fields.
         cache_dir: relaxation cache (default ``<run_dir>/cache/thermo``).
@@ -216,14 +217,13 @@ class ThermoReferenceMaker(Maker):
     name: str = "thermodynamic reference"
     phases: list[str] | None = None
     extra_structures: dict[str, dict] = field(default_factory=dict)
-    calculator: dict[str, Any] = field(default_factory=dict)
+    calculator: CalculatorSpec = field(default_factory=CalculatorSpec)
     settings: ThermoSettings = field(default_factory=ThermoSettings)
     cache_dir: str | None = None
 
     def __post_init__(self) -> None:
-        self.settings = ThermoSettings.model_validate(
-            self.settings.model_dump() if isinstance(self.settings, BaseModel) else self.settings
-        )
+        self.calculator = validated_settings(self.calculator, CalculatorSpec, "calculator", PluginError)
+        self.settings = validated_settings(self.settings, ThermoSettings, "thermo")
 
     @interfaceflow_job
     def make(self, electrolyte: str, electrode: str = "Li") -> ThermoReferenceDocument:
@@ -242,7 +242,7 @@ class ThermoReferenceMaker(Maker):
             structures = {name: get_phase(name).structure for name in self.phases}
         structures.update({k: Structure.from_dict(v) for k, v in self.extra_structures.items()})
         structures.update(missing_molecular_references(structures, electrolyte_formula, electrode_formula))
-        handle = get_calculator(**self.calculator)
+        handle = get_calculator(**self.calculator.model_dump())
         entries = relax_reference_phases(
             structures, handle, settings=self.settings, cache_dir=self.cache_dir
         )

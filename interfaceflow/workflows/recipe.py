@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from interfaceflow.analysis.thermo import ThermoSettings
 from interfaceflow.errors import RecipeError
 from interfaceflow.hpc.settings import QueueSettings
+from interfaceflow.plugins.base import CalculatorSpec
 from interfaceflow.md.settings import MDSettings, RelaxSettings
 from interfaceflow.settings import Device, DType, get_settings
 from interfaceflow.workflows.products import ProductsAnalysisSettings
@@ -30,15 +31,6 @@ ANALYSIS_NAMES: tuple[str, ...] = ("products", "diffusion", "profiles")
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class CalculatorSpec(_Section):
-    """Which MLIP to use. ``model: null`` takes the plugin's default model."""
-
-    plugin: str = Field(default_factory=lambda: get_settings().calculator_plugin)
-    model: str | None = None
-    device: Device = Field(default_factory=lambda: get_settings().device)
-    dtype: DType = Field(default_factory=lambda: get_settings().dtype)
 
 
 class BuildSpec(_Section):

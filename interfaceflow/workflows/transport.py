@@ -285,19 +285,14 @@ class ArrheniusMaker(Maker):
     def from_recipe(cls, recipe: Any, temperatures_K: list[float], **kwargs: Any) -> ArrheniusMaker:
         """An Arrhenius maker reusing a study recipe's calculator, MD and diffusion settings.
 
-        ``recipe`` needs ``calculator`` and ``md`` (pydantic models or dicts) and optionally
+        ``recipe`` needs ``calculator`` and ``md`` (models or dicts of their fields) and optionally
         ``analyses.diffusion`` (:class:`DiffusionAnalysisSettings`; the shape of
         :class:`interfaceflow.workflows.recipe.Recipe`); ``kwargs`` set other fields of the maker.
         """
 
-        def as_dict(value: Any) -> dict[str, Any]:
-            return value.model_dump() if isinstance(value, BaseModel) else dict(value or {})
-
         analysis = getattr(getattr(recipe, "analyses", None), "diffusion", None)
         name = getattr(recipe, "name", "arrhenius")
-        md_maker = InterfaceMDMaker(
-            name=f"{name} md", calculator=as_dict(recipe.calculator), settings=as_dict(recipe.md)
-        )
+        md_maker = InterfaceMDMaker(name=f"{name} md", calculator=recipe.calculator, settings=recipe.md)
         return cls(
             name=f"{name} arrhenius",
             temperatures_K=list(temperatures_K),
