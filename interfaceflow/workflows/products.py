@@ -228,28 +228,43 @@ class ThermoReferenceMaker(Maker):
     @interfaceflow_job
     def make(self, electrolyte: str, electrode: str = "Li") -> ThermoReferenceDocument:
         """Predict the products of ``electrolyte`` against ``electrode`` (formulas or library names)."""
-        from pymatgen.core import Composition, Structure
+        return run_thermo(electrolyte, electrode, self.calculator, self.settings, phases=self.phases,
+                          extra_structures=self.extra_structures, cache_dir=self.cache_dir)
 
-        from interfaceflow.plugins.registry import get_calculator
 
-        get_phase, _ = phase_library()
-        electrolyte_formula = _formula(electrolyte, get_phase)
-        electrode_formula = _formula(electrode, get_phase)
-        if self.phases is None:
-            elements = {el.symbol for f in (electrolyte_formula, electrode_formula) for el in Composition(f).elements}
-            structures = _library_phases_in(elements)
-        else:
-            structures = {name: get_phase(name).structure for name in self.phases}
-        structures.update({k: Structure.from_dict(v) for k, v in self.extra_structures.items()})
-        structures.update(missing_molecular_references(structures, electrolyte_formula, electrode_formula))
-        handle = get_calculator(**self.calculator.model_dump())
-        entries = relax_reference_phases(
-            structures, handle, settings=self.settings, cache_dir=self.cache_dir
-        )
-        ref = thermo_reference(entries, electrolyte_formula, electrode_formula)
-        doc = ThermoReferenceDocument.from_reference(ref, electrolyte_formula, electrode_formula)
-        doc.relaxed_structures = {entry.data.get("name", entry.entry_id): entry.structure for entry in entries}
-        return doc
+def run_thermo(
+    electrolyte: str,
+    electrode: str,
+    calculator: CalculatorSpec,
+    settings: ThermoSettings,
+    phases: list[str] | None = None,
+    extra_structures: dict[str, dict] | None = None,
+    cache_dir: str | None = None,
+) -> ThermoReferenceDocument:
+    """Relax the phases of the chemical system with the MLIP and predict reaction and window.
+
+    Pure function (no jobflow); arguments as the fields of :class:`ThermoReferenceMaker`.
+    """
+    from pymatgen.core import Composition, Structure
+
+    from interfaceflow.plugins.registry import get_calculator
+
+    get_phase, _ = phase_library()
+    electrolyte_formula = _formula(electrolyte, get_phase)
+    electrode_formula = _formula(electrode, get_phase)
+    if phases is None:
+        elements = {el.symbol for f in (electrolyte_formula, electrode_formula) for el in Composition(f).elements}
+        structures = _library_phases_in(elements)
+    else:
+        structures = {name: get_phase(name).structure for name in phases}
+    structures.update({k: Structure.from_dict(v) for k, v in (extra_structures or {}).items()})
+    structures.update(missing_molecular_references(structures, electrolyte_formula, electrode_formula))
+    handle = get_calculator(**calculator.model_dump())
+    entries = relax_reference_phases(structures, handle, settings=settings, cache_dir=cache_dir)
+    ref = thermo_reference(entries, electrolyte_formula, electrode_formula)
+    doc = ThermoReferenceDocument.from_reference(ref, electrolyte_formula, electrode_formula)
+    doc.relaxed_structures = {entry.data.get("name", entry.entry_id): entry.structure for entry in entries}
+    return doc
 
 
 # Bond lengths (Å) of diatomic elements, the starting geometry of their MLIP-relaxed references.
