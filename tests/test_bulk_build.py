@@ -8,6 +8,7 @@ import pytest
 
 from interfaceflow.errors import StructureError
 from interfaceflow.structures import load_structure
+from interfaceflow.structures.settings import BuildSettings
 from interfaceflow.workflows.build import bulk_supercell, run_build
 
 
@@ -22,7 +23,7 @@ def test_bulk_supercell_fills_the_budget_without_exceeding_it():
 
 
 def test_bulk_build_document_labels_every_atom_electrolyte():
-    doc = run_build(None, "Li6PS5Cl", None, 60, {})
+    doc = run_build(None, "Li6PS5Cl", None, BuildSettings(max_atoms=60))
     assert doc.n_atoms == 52 and set(doc.regions) == {"electrolyte"} and doc.interface_z_A == []
     assert doc.report["geometry"] == "bulk"
 

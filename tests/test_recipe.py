@@ -47,7 +47,7 @@ def test_set_overrides_parse_values_as_yaml():
             ({**MINIMAL, "analyses": {"profiles": {"bin_widht_A": 0.5}}},
              r"unknown key 'analyses.profiles.bin_widht_A'; allowed keys here: .*bin_width_A"),
             ({**MINIMAL, "analysis_settings": {"rdf": {}}}, r"analysis_settings names unknown analyses"),
-        ({**MINIMAL, "max_atoms": 3}, r"invalid value for 'max_atoms'.*greater than or equal to 10"),
+        ({**MINIMAL, "max_atoms": 3}, r"invalid value for 'build.max_atoms'.*greater than or equal to 10"),
         ({"name": "t", "electrode": "Li"}, r"missing required key 'electrolyte'"),
         ({**MINIMAL, "colour": "red"}, r"unknown key 'colour'; allowed keys here: name, electrode"),
     ],

@@ -21,37 +21,54 @@ def build_command(
     electrolyte_miller: Optional[str] = typer.Option(None, help="Electrolyte plane h,k,l (searched when omitted)."),
     coating: Optional[str] = typer.Option(None, help="Coating between electrode and electrolyte (e.g. LiNbO3)."),
     coating_miller: Optional[str] = typer.Option(None, help="Coating plane h,k,l."),
-    max_atoms: int = typer.Option(300, help="Atom budget (about 300 on CPU, 1000-5000 on GPU)."),
-    max_strain: float = typer.Option(5.0, help="Largest in-plane strain allowed, in %."),
+    max_atoms: Optional[int] = typer.Option(None, help="Atom budget (about 300 on CPU, 1000-5000 on GPU)."),
+    max_strain: Optional[float] = typer.Option(None, help="Largest in-plane strain allowed, in %."),
     max_area: Optional[float] = typer.Option(None, help="Largest interface area searched, in A^2."),
-    vacuum: float = typer.Option(0.0, help="Vacuum in A; 0 builds a periodic sandwich."),
-    gap: float = typer.Option(2.0, help="Gap between neighbouring slabs, in A."),
-    fix_outer: float = typer.Option(0.0, help="Fix atoms this far (A) from the free surfaces / electrode centre."),
-    strain_side: str = typer.Option("softer", help="softer, electrode or electrolyte."),
+    vacuum: Optional[float] = typer.Option(None, help="Vacuum in A; 0 builds a periodic sandwich."),
+    gap: Optional[float] = typer.Option(None, help="Gap between neighbouring slabs, in A."),
+    fix_outer: Optional[float] = typer.Option(None, help="Fix atoms this far (A) from the free surfaces / electrode centre."),
+    strain_side: Optional[str] = typer.Option(None, help="softer, electrode or electrolyte."),
     termination: Optional[int] = typer.Option(None, help="Termination index (see the report)."),
+    set_: Optional[list[str]] = typer.Option(
+        None, "--set", help="Any build setting: --set min_slab_thickness_A=8 (repeatable)."
+    ),
     list_only: bool = typer.Option(False, "--list", help="Only list candidate matches; write nothing."),
 ) -> None:
     """Build an electrode | (coating |) electrolyte cell and write it with its build report."""
     from interfaceflow.structures import build_interface, list_candidate_interfaces
 
+    import yaml
+
+    from interfaceflow.errors import StructureError
+    from interfaceflow.structures.settings import BuildSettings
+    from interfaceflow.validation import validated_settings
+
     console = Console()
-    common = dict(
-        coating=coating, electrode_miller=electrode_miller, electrolyte_miller=electrolyte_miller,
-        coating_miller=coating_miller, max_atoms=max_atoms, max_strain_pct=max_strain, max_area_A2=max_area,
-        vacuum_A=vacuum, strain_side=strain_side,
+    given = dict(
+        electrode_miller=electrode_miller, electrolyte_miller=electrolyte_miller,
+        coating_miller=coating_miller, max_atoms=max_atoms, max_strain_pct=max_strain,
+        max_area_A2=max_area, vacuum_A=vacuum, gap_A=gap, fix_outer_A=fix_outer,
+        strain_side=strain_side, termination_index=termination,
     )
+    for item in set_ or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise StructureError(f"--set '{item}' is not of the form key=value (e.g. gap_A=2.5)")
+        given[key.strip()] = yaml.safe_load(value)
+    settings = validated_settings({k: v for k, v in given.items() if v is not None}, BuildSettings,
+                                  "build", StructureError)
     if list_only:
         table = Table(title=f"{electrode} | {electrolyte} candidate interfaces")
         for col in ("#", "miller", "strain %", "area A^2", "atoms", "score"):
             table.add_column(col)
-        for k, c in enumerate(list_candidate_interfaces(electrode, electrolyte, **common)):
+        for k, c in enumerate(list_candidate_interfaces(electrode, electrolyte, coating=coating,
+                                                        settings=settings)):
             table.add_row(str(k), " ".join(f"{r}{m}" for r, m in c.miller.items()),
                           " ".join(f"{r}:{s:.2f}" for r, s in c.strain_pct.items()),
                           f"{c.area_A2:.1f}", str(c.n_atoms), f"{c.score:.2f}")
         console.print(table)
         return
-    build = build_interface(electrode, electrolyte, gap_A=gap, fix_outer_A=fix_outer,
-                            termination_index=termination, **common)
+    build = build_interface(electrode, electrolyte, coating=coating, settings=settings)
     path = build.write(output)
     r = build.report
     strains = ", ".join(f"{k} {v:.2f}%" for k, v in r.strain_pct.items())

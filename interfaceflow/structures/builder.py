@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, replace
 from itertools import product
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from pymatgen.core import Composition, Structure
@@ -44,21 +44,17 @@ from interfaceflow.structures.assembly import (
 from interfaceflow.structures.library import load_structure, phase_metadata
 from interfaceflow.structures.matching import LatticeMatch, best_strain_pct, match_lattices, zsl_match_lattices
 from interfaceflow.structures.report import CandidateInterface, InterfaceBuildReport
+from interfaceflow.structures.settings import TARGET_THICKNESS_A, BuildSettings, StrainSide, build_settings
 from interfaceflow.structures.slabs import Miller, OrientedBulk
 
-StrainSide = Literal["softer", "electrode", "electrolyte"]
 #: Score penalty per unit of |ln(area / target area)| (a factor 2 off the target costs 1.4 % strain).
 AREA_WEIGHT = 2.0
-#: Default slab thickness (Å) used to turn the atom budget into a target interface area.
-TARGET_THICKNESS_A = 15.0
 #: Closest two atoms may come before the build is refused as overlapping (Å).
 OVERLAP_A = 0.9
 #: Largest interface area searched when ``max_area_A2`` is not given: this many times the target (Å²).
 MAX_AREA_OVER_TARGET = 2.5
 #: Number of best-scored matches compared for a non-polar termination when no candidate is chosen.
 AUTO_CANDIDATES = 4
-#: Default largest coating thickness (Å): coatings are thin films.
-COATING_THICKNESS_A = 8.0
 #: How lattice matches were found (``CandidateInterface.matcher``, ``InterfaceBuildReport.matcher``).
 MATCHER_ZSL = "pymatgen ZSLGenerator"
 MATCHER_SCREEN = "numpy ZSL screen"
@@ -418,19 +414,9 @@ def matched_candidates(
     electrolyte: Any,
     *,
     coating: Any = None,
-    electrode_miller: Any = None,
-    electrolyte_miller: Any = None,
-    coating_miller: Any = None,
-    max_atoms: int = 300,
-    max_strain_pct: float = 5.0,
-    max_area_A2: float | None = None,
-    vacuum_A: float = 0.0,
-    strain_side: StrainSide = "softer",
-    coating_thickness_A: float = COATING_THICKNESS_A,
-    min_inplane_A: float = 8.0,
-    min_slab_thickness_A: float = 6.0,
-    target_thickness_A: float = TARGET_THICKNESS_A,
+    settings: BuildSettings | None = None,
     zsl_top: int = AUTO_CANDIDATES,
+    **overrides: Any,
 ) -> MatchedCandidates:
     """Lattice matches (all Miller options when indices are not given), scored and sorted best first.
 
@@ -442,6 +428,11 @@ def matched_candidates(
         StructureError: unknown phase, unreadable file, or no lattice match (with the best strain
             found and the tolerance to loosen).
     """
+    b = build_settings(settings, **overrides)
+    electrode_miller, electrolyte_miller, coating_miller = b.electrode_miller, b.electrolyte_miller, b.coating_miller
+    max_atoms, max_strain_pct, max_area_A2, vacuum_A = b.max_atoms, b.max_strain_pct, b.max_area_A2, b.vacuum_A
+    strain_side, coating_thickness_A, min_inplane_A = b.strain_side, b.coating_thickness_A, b.min_inplane_A
+    min_slab_thickness_A, target_thickness_A = b.min_slab_thickness_A, b.target_thickness_A
     sides = {"electrode": _side(electrode, "electrode"), "electrolyte": _side(electrolyte, "electrolyte")}
     if coating is not None:
         sides["coating"] = _side(coating, "coating")
@@ -603,75 +594,36 @@ def build_interface(
     electrolyte: Any,
     *,
     coating: Any = None,
-    electrode_miller: Any = None,
-    electrolyte_miller: Any = None,
-    coating_miller: Any = None,
-    max_atoms: int = 300,
-    max_strain_pct: float = 5.0,
-    max_area_A2: float | None = None,
-    vacuum_A: float = 0.0,
-    gap_A: float = 2.0,
-    fix_outer_A: float = 0.0,
-    strain_side: StrainSide = "softer",
-    termination_index: int | None = None,
-    max_terminations: int = 6,
-    coating_thickness_A: float = COATING_THICKNESS_A,
-    min_inplane_A: float = 8.0,
-    min_slab_thickness_A: float = 6.0,
-    target_thickness_A: float = TARGET_THICKNESS_A,
-    candidate_index: int | None = None,
-    seed: int = 0,
+    settings: BuildSettings | None = None,
+    **overrides: Any,
 ) -> InterfaceBuild:
     """Build an electrode | (coating |) electrolyte cell within an atom budget.
 
     Args:
         electrode, electrolyte, coating: library names ('Li', 'Li6PS5Cl', 'LLZO', ...), structure
             files, or pymatgen/ASE objects.
-        *_miller: Miller indices (conventional setting) as ``(h, k, l)`` or ``"h,k,l"``; searched
-            over all distinct low-index planes when not given.
-        max_atoms: atom budget of the cell (about 300 for CPU demos, 1000-5000 for GPU runs).
-        max_strain_pct: largest principal in-plane strain allowed on any side.
-        max_area_A2: largest interface area searched (default: what the atom budget allows, <= 600).
-        vacuum_A: 0 for a periodic sandwich; > 0 for a single stack with that much vacuum.
-        gap_A: distance between the outermost atomic planes of neighbouring slabs.
-        fix_outer_A: with vacuum, fix atoms within this distance of both free surfaces; in a
-            sandwich, fix electrode atoms within ``fix_outer_A / 2`` of the electrode mid-plane.
-        strain_side: 'softer' strains every phase but the stiffest (by bulk modulus), or name the
-            side to strain ('electrode' or 'electrolyte').
-        termination_index: which termination combination to use (see ``report.terminations``);
-            default: the smallest electrolyte dipole, then the cleanest cuts.
-        min_inplane_A: shortest allowed in-plane cell vector (keeps cells from becoming needles).
-        min_slab_thickness_A: thinnest electrode/electrolyte slab (coatings: ``coating_thickness_A``).
-        target_thickness_A: slab thickness that, with ``max_atoms``, sets the preferred interface
-            area (matches far from it score worse); the budget is then filled by thickening slabs.
-        candidate_index: which lattice match to use (see ``report.candidates``; 0 = best score).
-            The NumPy matcher ranks all Miller combinations; those of the best few candidates are
-            matched again with pymatgen's ZSLGenerator (same strain and area limits, same score),
-            and the built supercells are ZSL's (``report.matcher``; the screen's match is kept,
-            and says so, only where ZSL finds none).
-            Default: among the best few scores, the match whose electrolyte slab can be cut with
-            the smallest dipole per area.
-        seed: recorded in the fingerprint; the build itself is deterministic.
+        settings: :class:`~interfaceflow.structures.settings.BuildSettings` (Miller indices, atom
+            budget, strain and area limits, vacuum, gap, fixed layers, terminations, ...; every
+            field documents its unit and default).
+        overrides: fields of ``BuildSettings`` given as keywords (``max_atoms=200``); they win
+            over ``settings``.
 
     Raises:
         StructureError: unknown phase, unreadable file, no lattice match (with the best strain
             found and the tolerance to loosen), atom budget too small, or overlapping atoms.
     """
     t0 = time.perf_counter()
+    b = build_settings(settings, **overrides)
+    max_atoms, max_strain_pct, gap_A, candidate_index = b.max_atoms, b.max_strain_pct, b.gap_A, b.candidate_index
     if max_atoms < 2:
         raise StructureError(f"max_atoms={max_atoms} is too small; give at least a few dozen atoms")
     _check_gap(gap_A)
     if max_strain_pct <= 0:
         raise StructureError(f"max_strain_pct={max_strain_pct} must be positive (e.g. 5)")
-    matched = matched_candidates(
-        electrode, electrolyte, coating=coating, electrode_miller=electrode_miller,
-        electrolyte_miller=electrolyte_miller, coating_miller=coating_miller, max_atoms=max_atoms,
-        max_strain_pct=max_strain_pct, max_area_A2=max_area_A2, vacuum_A=vacuum_A, strain_side=strain_side,
-        coating_thickness_A=coating_thickness_A, min_inplane_A=min_inplane_A,
-        min_slab_thickness_A=min_slab_thickness_A, target_thickness_A=target_thickness_A,
-        zsl_top=(candidate_index or 0) + 1,
-    )
-    build = build_matched_interface(matched, candidate_index, gap_A=gap_A, fix_outer_A=fix_outer_A,
-                                    termination_index=termination_index, max_terminations=max_terminations, seed=seed)
+    matched = matched_candidates(electrode, electrolyte, coating=coating, settings=b,
+                                 zsl_top=(candidate_index or 0) + 1)
+    build = build_matched_interface(matched, candidate_index, gap_A=gap_A, fix_outer_A=b.fix_outer_A,
+                                    termination_index=b.termination_index,
+                                    max_terminations=b.max_terminations, seed=b.seed)
     build.report.build_time_s = round(time.perf_counter() - t0, 3)
     return build

@@ -8,15 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from interfaceflow.structures.builder import (
-    AUTO_CANDIDATES,
-    COATING_THICKNESS_A,
-    TARGET_THICKNESS_A,
-    StrainSide,
-    matched_candidates,
-)
+from interfaceflow.structures.builder import AUTO_CANDIDATES, matched_candidates
 from interfaceflow.structures.ranking import rank_by_interface_energy
 from interfaceflow.structures.report import CandidateInterface
+from interfaceflow.structures.settings import BuildSettings
 
 
 def list_candidate_interfaces(
@@ -24,21 +19,11 @@ def list_candidate_interfaces(
     electrolyte: Any,
     *,
     coating: Any = None,
-    electrode_miller: Any = None,
-    electrolyte_miller: Any = None,
-    coating_miller: Any = None,
-    max_atoms: int = 300,
-    max_strain_pct: float = 5.0,
-    max_area_A2: float | None = None,
-    vacuum_A: float = 0.0,
-    strain_side: StrainSide = "softer",
-    coating_thickness_A: float = COATING_THICKNESS_A,
-    min_inplane_A: float = 8.0,
-    min_slab_thickness_A: float = 6.0,
-    target_thickness_A: float = TARGET_THICKNESS_A,
+    settings: BuildSettings | None = None,
     calculator: Any = None,
     rank_top: int = 3,
     relax_steps: int = 20,
+    **overrides: Any,
 ) -> list[CandidateInterface]:
     """Lattice matches (all Miller options when indices are not given) with strain, area, atoms.
 
@@ -47,16 +32,10 @@ def list_candidate_interfaces(
     NumPy screen's matches. With an ASE ``calculator``, the best ``rank_top`` are built, briefly
     relaxed (``relax_steps`` FIRE steps) and re-sorted by MLIP interface energy
     (:func:`interfaceflow.structures.ranking.rank_by_interface_energy`); the rest follow by score.
-    Other arguments as in :func:`interfaceflow.structures.build_interface`.
+    ``settings`` and keyword ``overrides`` as in :func:`interfaceflow.structures.build_interface`.
     """
-    matched = matched_candidates(
-        electrode, electrolyte, coating=coating, electrode_miller=electrode_miller,
-        electrolyte_miller=electrolyte_miller, coating_miller=coating_miller, max_atoms=max_atoms,
-        max_strain_pct=max_strain_pct, max_area_A2=max_area_A2, vacuum_A=vacuum_A, strain_side=strain_side,
-        coating_thickness_A=coating_thickness_A, min_inplane_A=min_inplane_A,
-        min_slab_thickness_A=min_slab_thickness_A, target_thickness_A=target_thickness_A,
-        zsl_top=max(AUTO_CANDIDATES, rank_top),
-    )
+    matched = matched_candidates(electrode, electrolyte, coating=coating, settings=settings,
+                                 zsl_top=max(AUTO_CANDIDATES, rank_top), **overrides)
     candidates = matched.candidates
     if calculator is None:
         return candidates

@@ -10,6 +10,9 @@ from pydantic import BaseModel, Field
 from pymatgen.core import Structure
 from pymatgen.io.ase import AseAtomsAdaptor
 
+from interfaceflow.errors import StructureError
+from interfaceflow.structures.settings import BuildSettings
+from interfaceflow.validation import validated_settings
 from interfaceflow.workflows.base import interfaceflow_job
 
 
@@ -25,8 +28,8 @@ class InterfaceBuildDocument(BaseModel):
     report: dict[str, Any] = Field(description="Strain, area, terminations, distances, charge, fingerprint.")
 
 
-def run_build(electrode: str | None, electrolyte: str, coating: str | None, max_atoms: int,
-              build: dict[str, Any]) -> InterfaceBuildDocument:
+def run_build(electrode: str | None, electrolyte: str, coating: str | None,
+              settings: BuildSettings) -> InterfaceBuildDocument:
     """Build the interface (pure function, no jobflow) and describe it as a document.
 
     Without an electrode, the electrolyte's bulk supercell closest to ``max_atoms`` (not above it)
@@ -35,9 +38,9 @@ def run_build(electrode: str | None, electrolyte: str, coating: str | None, max_
     from interfaceflow.structures import build_interface
 
     if electrode is None:
-        return run_bulk_build(electrolyte, max_atoms)
+        return run_bulk_build(electrolyte, settings.max_atoms)
 
-    built = build_interface(electrode, electrolyte, coating=coating, max_atoms=max_atoms, **build)
+    built = build_interface(electrode, electrolyte, coating=coating, settings=settings)
     regions = [str(r) for r in built.atoms.arrays["region"]]
     structure = AseAtomsAdaptor.get_structure(built.atoms)
     structure.add_site_property("region", regions)
@@ -99,16 +102,17 @@ class BuildInterfaceMaker(Maker):
 
     Args:
         name: job name.
-        build: keyword arguments of :func:`~interfaceflow.structures.build_interface`
-            (a recipe's ``build`` section: Miller indices, strain and area limits, vacuum, gap, ...).
-        max_atoms: atom budget of the cell.
+        settings: :class:`~interfaceflow.structures.settings.BuildSettings` (or a dict of its
+            fields): Miller indices, atom budget, strain and area limits, vacuum, gap, ...
     """
 
     name: str = "build interface"
-    build: dict[str, Any] = field(default_factory=dict)
-    max_atoms: int = 300
+    settings: BuildSettings = field(default_factory=BuildSettings)
+
+    def __post_init__(self) -> None:
+        self.settings = validated_settings(self.settings, BuildSettings, "build", StructureError)
 
     @interfaceflow_job
     def make(self, electrode: str | None, electrolyte: str, coating: str | None = None) -> InterfaceBuildDocument:
         """Build the interface (or the bulk electrolyte when ``electrode`` is None)."""
-        return run_build(electrode, electrolyte, coating, self.max_atoms, self.build)
+        return run_build(electrode, electrolyte, coating, self.settings)

@@ -39,9 +39,9 @@ def analysis_maker(name: str, recipe: Recipe) -> Maker:
 def study_flow(recipe: Recipe) -> Flow:
     """The Flow of one interface study described by ``recipe``."""
     calculator = recipe.calculator
-    build_job = BuildInterfaceMaker(
-        build=recipe.build.model_dump(exclude_none=True), max_atoms=recipe.max_atoms
-    ).make(recipe.electrode, recipe.electrolyte, recipe.coating)
+    build_job = BuildInterfaceMaker(settings=recipe.build).make(
+        recipe.electrode, recipe.electrolyte, recipe.coating
+    )
     relax_job = InterfaceRelaxMaker(calculator=calculator, settings=recipe.relax).make(
         build_job.output.structure, regions=build_job.output.regions
     )

@@ -18,6 +18,7 @@ from interfaceflow.analysis.thermo import ThermoSettings
 from interfaceflow.errors import RecipeError
 from interfaceflow.hpc.settings import QueueSettings
 from interfaceflow.plugins.base import CalculatorSpec
+from interfaceflow.structures.settings import BuildSettings
 from interfaceflow.md.settings import MDSettings, RelaxSettings
 from interfaceflow.settings import Device, DType, get_settings
 from interfaceflow.workflows.products import ProductsAnalysisSettings
@@ -31,23 +32,6 @@ ANALYSIS_NAMES: tuple[str, ...] = ("products", "diffusion", "profiles")
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class BuildSpec(_Section):
-    """Interface construction settings (lengths in Å, strain in %)."""
-
-    electrode_miller: tuple[int, int, int] | None = None
-    electrolyte_miller: tuple[int, int, int] | None = None
-    coating_miller: tuple[int, int, int] | None = None
-    max_strain_pct: float = Field(default=5.0, gt=0, le=20)
-    max_area_A2: float = Field(default=400.0, gt=0)
-    vacuum_A: float = Field(default=0.0, ge=0, description="0 builds a periodic sandwich.")
-    gap_A: float = Field(default=2.0, gt=0, le=6)
-    fix_outer_A: float = Field(default=0.0, ge=0)
-    strain_side: Literal["softer", "electrode", "electrolyte"] = "softer"
-    coating_thickness_A: float | None = Field(default=None, gt=0, description="Coating slab thickness.")
-    min_slab_thickness_A: float | None = Field(default=None, gt=0, description="Thinnest slab allowed.")
-    termination_index: int | None = Field(default=None, ge=0, description="See the build report.")
 
 
 class ThermoSpec(ThermoSettings):
@@ -106,6 +90,19 @@ def analyses_from_legacy(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def max_atoms_into_build(data: dict[str, Any]) -> dict[str, Any]:
+    """Move a top-level ``max_atoms`` (the usual spelling in recipes) into ``build``."""
+    if "max_atoms" not in data:
+        return data
+    data = dict(data)
+    budget = data.pop("max_atoms")
+    build = dict(data.get("build") or {})
+    if "max_atoms" in build and build["max_atoms"] != budget:
+        raise ValueError(f"max_atoms is given twice ({budget} and build.max_atoms={build['max_atoms']}); keep one")
+    data["build"] = {**build, "max_atoms": budget}
+    return data
+
+
 class Recipe(_Section):
     """One study: electrode | [coating |] electrolyte (or a bulk electrolyte when ``electrode`` is
     null), calculator, relax, MD, analyses, and optionally an Arrhenius temperature series."""
@@ -118,8 +115,10 @@ class Recipe(_Section):
     electrolyte: str = Field(min_length=1, description="Library phase name or structure file.")
     coating: str | None = None
     calculator: CalculatorSpec = Field(default_factory=CalculatorSpec)
-    build: BuildSpec = Field(default_factory=BuildSpec)
-    max_atoms: int = Field(default=300, ge=10, le=50_000)
+    build: BuildSettings = Field(
+        default_factory=BuildSettings,
+        description="Interface construction; the top-level max_atoms of older recipes lands here.",
+    )
     relax: RelaxSettings = Field(default_factory=RelaxSettings)
     md: MDSettings = Field(default_factory=MDSettings)
     analyses: AnalysesSettings = Field(
@@ -143,8 +142,13 @@ class Recipe(_Section):
 
     @model_validator(mode="before")
     @classmethod
-    def _legacy_analyses(cls, data: Any) -> Any:
-        return analyses_from_legacy(data) if isinstance(data, dict) else data
+    def _legacy_forms(cls, data: Any) -> Any:
+        return max_atoms_into_build(analyses_from_legacy(data)) if isinstance(data, dict) else data
+
+    @property
+    def max_atoms(self) -> int:
+        """Atom budget of the cell (``build.max_atoms``)."""
+        return self.build.max_atoms
 
 
 def find_recipe(name_or_path: str | Path) -> Path:
