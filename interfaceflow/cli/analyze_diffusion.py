@@ -11,20 +11,8 @@ import typer
 from pydantic import ValidationError
 
 from interfaceflow.cli.app import analyze_app
+from interfaceflow.cli.options import parse_type_map
 from interfaceflow.errors import AnalysisError
-
-
-def _type_map(text: str | None) -> dict[int, str] | None:
-    """Parse ``1=Li,2=P`` (or ``1:Li,2:P``) into ``{1: "Li", 2: "P"}``."""
-    if not text:
-        return None
-    try:
-        pairs = (item.replace(":", "=").split("=") for item in text.split(","))
-        return {int(k): v.strip() for k, v in pairs}
-    except ValueError:
-        raise AnalysisError(
-            f"cannot parse --type-map {text!r}; write it like 1=Li,2=P,3=S"
-        ) from None
 
 
 def _z_regions(items: list[str] | None) -> dict[str, tuple[float, float]] | None:
@@ -142,7 +130,7 @@ def diffusion(
             stop=stop,
             frame_interval_fs=timestep_fs,
             temperature_K=temperature_K,
-            type_map=_type_map(type_map),
+            type_map=parse_type_map(type_map),
             fmt=fmt,
         )
     if plot is not None:

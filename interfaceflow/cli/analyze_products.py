@@ -9,17 +9,8 @@ from typing import Annotated
 import typer
 
 from interfaceflow.cli.app import analyze_app
+from interfaceflow.cli.options import parse_type_map
 from interfaceflow.errors import AnalysisError
-
-
-def _type_map(text: str | None) -> dict[int, str] | None:
-    """Parse ``1=Li,2=P,3=S`` into ``{1: "Li", 2: "P", 3: "S"}``."""
-    if not text:
-        return None
-    try:
-        return {int(k): v.strip() for k, v in (item.split("=") for item in text.split(","))}
-    except ValueError:
-        raise AnalysisError(f"cannot parse --type-map {text!r}; write it like 1=Li,2=P,3=S") from None
 
 
 def _cutoffs(items: list[str] | None) -> dict[str, float] | None:
@@ -88,7 +79,7 @@ def products(
     from interfaceflow.analysis.products import analyze_products
     from interfaceflow.io.trajectory import read_trajectory
 
-    traj = read_trajectory(trajectory, start=start, stop=stop, stride=stride, type_map=_type_map(type_map), fmt=fmt)
+    traj = read_trajectory(trajectory, start=start, stop=stop, stride=stride, type_map=parse_type_map(type_map), fmt=fmt)
     result = analyze_products(
         traj,
         references=_references(reference),

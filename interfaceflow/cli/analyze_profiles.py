@@ -10,20 +10,8 @@ import typer
 from pydantic import ValidationError
 
 from interfaceflow.cli.app import analyze_app
+from interfaceflow.cli.options import parse_type_map
 from interfaceflow.errors import AnalysisError
-
-
-def _type_map(text: str | None) -> dict[int, str] | None:
-    """Parse ``1=Li,2=P,3=S`` into ``{1: "Li", 2: "P", 3: "S"}``."""
-    if not text:
-        return None
-    try:
-        return {int(k): v.strip() for k, v in (item.split("=") for item in text.split(","))}
-    except ValueError:
-        raise AnalysisError(
-            f"cannot parse --type-map {text!r}; write it like 1=Li,2=P,3=S"
-        ) from None
-
 
 Opt = typer.Option
 
@@ -94,7 +82,7 @@ def profiles(
         ) from None
     result = run_profiles(
         str(trajectory), settings=settings, charges=charges, start=start, stop=stop,
-        stride=stride, fmt=fmt, type_map=_type_map(type_map),
+        stride=stride, fmt=fmt, type_map=parse_type_map(type_map),
     )
     if plot is not None:
         from interfaceflow.analysis.plots_profiles import plot_profiles

@@ -299,6 +299,12 @@ FrameSelection = slice | Sequence[int] | np.ndarray | int | None
 class H5MDReader:
     """Lazy reader: nothing is loaded until a slice of frames (and atoms) is asked for.
 
+    Besides the layout :class:`H5MDWriter` writes, it reads what other H5MD writers commonly
+    produce: ``step``/``time`` stored as a fixed interval (scalar dataset with an ``offset``
+    attribute), a fixed box (``box/edges`` a (3,) or (3, 3) dataset), orthorhombic (F, 3) box
+    edges, a box written at other steps than the positions (the latest box at or before each
+    frame is used) and a box without ``boundary`` attribute (periodic).
+
     Example::
 
         with H5MDReader("trajectory.h5") as traj:
@@ -343,21 +349,41 @@ class H5MDReader:
 
     @property
     def regions(self) -> np.ndarray | None:
-        """(N,) region labels, or None."""
+        """(N,) region labels (str objects), or None."""
         if "region" not in self._particles:
             return None
-        return np.asarray(self._particles["region"].asstr()[()], dtype=object)
+        dset = self._particles["region"]
+        try:
+            values = dset.asstr()[()]
+        except TypeError:  # not a string dataset
+            values = dset[()]
+        labels = [v.decode() if isinstance(v, bytes) else str(v) for v in values]
+        return np.array(labels, dtype=object)
 
     @property
     def pbc(self) -> np.ndarray:
-        """(3,) periodic flags of the box."""
-        boundary = self._particles["box"].attrs["boundary"]
-        return np.array([(b.decode() if isinstance(b, bytes) else b) == "periodic" for b in boundary])
+        """(3,) periodic flags of the box (periodic when the box has no ``boundary``)."""
+        boundary = self._box().attrs.get("boundary", np.array(["periodic"] * 3))
+        names = [b.decode() if isinstance(b, bytes) else str(b) for b in boundary]
+        return np.array([name == "periodic" for name in names], dtype=bool)
 
     @property
     def parameters(self) -> dict[str, Any]:
         """Attributes of ``/parameters`` (timestep_fs, temperature_K, interface_z_A, ...)."""
         return dict(self._h5["parameters"].attrs) if "parameters" in self._h5 else {}
+
+    @property
+    def per_atom_names(self) -> list[str]:
+        """Per-atom time series stored for every position frame (``velocity``, ``force``, ...)."""
+        n = len(self)
+        return [
+            name
+            for name, item in self._particles.items()
+            if name != "position"
+            and isinstance(item, h5py.Group)
+            and isinstance(item.get("value"), h5py.Dataset)
+            and item["value"].shape[0] == n
+        ]
 
     def has(self, name: str) -> bool:
         """Whether a per-atom element (``force``) or observable (``stress``) is stored."""
@@ -374,7 +400,9 @@ class H5MDReader:
             return slice(index, index + 1)
         return np.asarray(frames, dtype=int)
 
-    def _read(self, dset: h5py.Dataset, frames: FrameSelection, atoms: FrameSelection = None) -> np.ndarray:
+    def _read(
+        self, dset: h5py.Dataset | np.ndarray, frames: FrameSelection, atoms: FrameSelection = None
+    ) -> np.ndarray:
         """Read frames (slice with stride, or indices) and atoms; h5py wants sorted fancy indices."""
         frame_index = self._frame_index(frames, dset.shape[0])
         if isinstance(frame_index, slice) and frame_index.step is not None and frame_index.step < 0:
@@ -398,13 +426,23 @@ class H5MDReader:
             raise MDError(f"{self.path.name} has no per-atom '{name}'; the calculator did not provide it")
         return self._read(self._particles[f"{name}/value"], frames, atoms)
 
-    def steps(self, frames: FrameSelection = None) -> np.ndarray:
-        """MD step of each frame."""
-        return self._read(self._particles["position/step"], frames)
+    def _time_axis(self, name: str, frames: FrameSelection) -> np.ndarray | None:
+        """``step`` or ``time`` of the positions: an explicit (F,) dataset or a fixed interval."""
+        group = self._particles["position"]
+        if name not in group:
+            return None
+        dset = group[name]
+        if dset.shape == ():  # H5MD fixed interval: value_i = offset + i * interval
+            dset = dset.attrs.get("offset", 0) + np.arange(len(self)) * dset[()]
+        return self._read(dset, frames)
 
-    def times_fs(self, frames: FrameSelection = None) -> np.ndarray:
-        """Simulation time of each frame, fs."""
-        return self._read(self._particles["position/time"], frames)
+    def steps(self, frames: FrameSelection = None) -> np.ndarray | None:
+        """MD step of each frame, or None when the file stores no steps."""
+        return self._time_axis("step", frames)
+
+    def times_fs(self, frames: FrameSelection = None) -> np.ndarray | None:
+        """Simulation time of each frame in fs, or None when the file stores no times."""
+        return self._time_axis("time", frames)
 
     def positions(self, frames: FrameSelection = None, atoms: FrameSelection = None) -> np.ndarray:
         """(F, n, 3) positions in Å (wrapped as the MD held them)."""
@@ -422,9 +460,43 @@ class H5MDReader:
         """(F, n) per-atom potential energies in eV."""
         return self._element("potential_energy", frames, atoms)
 
+    def per_atom(
+        self, name: str, frames: FrameSelection = None, atoms: FrameSelection = None
+    ) -> np.ndarray:
+        """Any per-atom time series by its element name (``charge``, ``force``, ...)."""
+        return self._element(name, frames, atoms)
+
+    def _box(self) -> h5py.Group:
+        if "box" not in self._particles:
+            raise MDError(
+                f"{self.path.name} has no /particles/all/box; write the cell with the positions"
+            )
+        return self._particles["box"]
+
     def cells(self, frames: FrameSelection = None) -> np.ndarray:
-        """(F, 3, 3) cell vectors (rows) in Å."""
-        return self._read(self._particles["box/edges/value"], frames)
+        """(F, 3, 3) cell vectors (rows) in Å, whether the box is fixed, per frame or sparser."""
+        edges = self._box()["edges"]
+        if isinstance(edges, h5py.Dataset):  # fixed box: (3,) diagonal or (3, 3)
+            cell = np.asarray(edges[()], dtype=float)
+            cell = np.diag(cell) if cell.ndim == 1 else cell
+            selected = self._read(np.arange(len(self)), frames)
+            return np.broadcast_to(cell, (*np.shape(selected), 3, 3)).copy()
+        values = edges["value"]
+        if values.shape[0] == len(self):
+            cells = np.asarray(self._read(values, frames), dtype=float)
+        else:  # box written at other steps: take the latest box at or before each frame
+            steps = self.steps(frames)
+            if steps is None:
+                raise MDError(
+                    f"{self.path.name}: box and positions have different lengths and no steps to "
+                    "match; write the box with every position frame"
+                )
+            box_steps = np.asarray(edges["step"][()])
+            index = np.searchsorted(box_steps, steps, side="right") - 1
+            cells = np.asarray(values[()], dtype=float)[np.clip(index, 0, len(box_steps) - 1)]
+        if values.ndim == 2:  # (F, 3) orthorhombic edges
+            cells = cells[..., None] * np.eye(3)
+        return cells
 
     def observable(self, name: str, frames: FrameSelection = None) -> np.ndarray:
         """An observable series: potential_energy, kinetic_energy (eV), temperature (K), stress."""

@@ -3,7 +3,8 @@
 Formats (chosen from ``fmt`` or the file suffix):
 
 - ``"h5md"`` (``.h5``, ``.h5md``, ``.hdf5``): the layout written by the interfaceflow MD engine,
-  read with h5py and sliced on disk, so only the requested frames are loaded::
+  read with :class:`interfaceflow.io.h5md.H5MDReader` and sliced on disk, so only the requested
+  frames are loaded::
 
       /particles/all/species                  (N,) int32 atomic numbers
       /particles/all/region                   (N,) utf-8 strings (optional)
@@ -30,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from interfaceflow.errors import AnalysisError
+from interfaceflow.errors import AnalysisError, MDError
 
 H5MD_SUFFIXES = {".h5", ".h5md", ".hdf5"}
 EXTXYZ_SUFFIXES = {".xyz", ".extxyz"}
@@ -182,89 +183,28 @@ def read_trajectory(
 
 
 # --------------------------------------------------------------------------------------- H5MD
-def _h5_time_axis(group, n_total: int, frames: slice, name: str) -> np.ndarray | None:
-    """``step`` or ``time`` of an H5MD element: an explicit (F,) dataset or a fixed interval."""
-    if name not in group:
-        return None
-    dset = group[name]
-    if dset.shape == ():  # H5MD fixed interval: value_i = offset + i * interval
-        offset = dset.attrs.get("offset", 0)
-        return (offset + np.arange(n_total) * dset[()])[frames]
-    return np.asarray(dset[frames])
-
-
-def _h5_strings(dset) -> np.ndarray:
-    try:
-        values = dset.asstr()[()]
-    except TypeError:
-        values = dset[()]
-    return np.array([v.decode() if isinstance(v, bytes) else str(v) for v in values], dtype=object)
-
-
-def _h5_box(particles, n_total: int, frames: slice, steps: np.ndarray | None, n_sel: int):
-    """Cells (F,3,3) and pbc (3,) from ``/particles/all/box``; edges may be fixed or per frame."""
-    if "box" not in particles:
-        raise AnalysisError(
-            "H5MD file has no /particles/all/box; write the cell with the positions"
-        )
-    box = particles["box"]
-    boundary = box.attrs.get("boundary", np.array(["periodic"] * 3))
-    boundary = [b.decode() if isinstance(b, bytes) else str(b) for b in boundary]
-    pbc = np.array([b == "periodic" for b in boundary], dtype=bool)
-    edges = box["edges"]
-    if not hasattr(edges, "keys"):  # fixed box: one dataset, (3,) diagonal or (3,3)
-        cell = np.asarray(edges[()], dtype=float)
-        cell = np.diag(cell) if cell.ndim == 1 else cell
-        return np.broadcast_to(cell, (n_sel, 3, 3)).copy(), pbc
-    values = edges["value"]
-    if values.shape[0] == n_total:
-        cells = np.asarray(values[frames], dtype=float)
-    else:  # box written at other steps: take the latest box at or before each frame
-        box_steps = np.asarray(edges["step"][()])
-        if steps is None:
-            raise AnalysisError(
-                "H5MD box and positions have different lengths and no steps to match"
-            )
-        idx = np.clip(np.searchsorted(box_steps, steps, side="right") - 1, 0, len(box_steps) - 1)
-        cells = np.asarray(values[()], dtype=float)[idx]
-    if cells.ndim == 2:  # (F,3) orthorhombic edges
-        cells = np.einsum("fi,ij->fij", cells, np.eye(3))
-    return cells, pbc
-
-
 def _read_h5md(path: Path, frames: slice, include_per_atom: bool) -> TrajectoryData:
-    import h5py
+    """Frames ``frames`` of an H5MD file, read by :class:`~interfaceflow.io.h5md.H5MDReader`."""
+    from interfaceflow.io.h5md import H5MDReader
 
     try:
-        handle = h5py.File(path, "r")
-    except OSError as exc:
-        raise AnalysisError(
-            f"cannot open {path.name!r} as HDF5 ({exc}); is it an H5MD file?"
-        ) from exc
-    with handle as h5:
-        if "particles/all/position/value" not in h5:
-            raise AnalysisError(
-                f"{path.name!r} has no /particles/all/position/value; "
-                "it is not an interfaceflow H5MD file"
-            )
-        particles = h5["particles/all"]
-        pos = particles["position"]
-        n_total = pos["value"].shape[0]
-        positions = np.asarray(pos["value"][frames], dtype=float)
-        n_sel = positions.shape[0]
-        steps = _h5_time_axis(pos, n_total, frames, "step")
-        times = _h5_time_axis(pos, n_total, frames, "time")
-        cells, pbc = _h5_box(particles, n_total, frames, steps, n_sel)
-        numbers = np.asarray(particles["species"][()], dtype=int)
-        regions = _h5_strings(particles["region"]) if "region" in particles else None
-        per_atom: dict[str, np.ndarray] = {}
-        if include_per_atom:
-            for name, key in _H5MD_PER_ATOM.items():
-                if f"{name}/value" in particles:
-                    values = particles[f"{name}/value"]
-                    if values.shape[0] == n_total:
-                        per_atom[key] = np.asarray(values[frames], dtype=float)
-        params = dict(h5["parameters"].attrs) if "parameters" in h5 else {}
+        with H5MDReader(path) as reader:
+            positions = np.asarray(reader.positions(frames), dtype=float)
+            steps = reader.steps(frames)
+            times = reader.times_fs(frames)
+            cells = reader.cells(frames)
+            pbc = reader.pbc
+            numbers = reader.numbers
+            regions = reader.regions
+            per_atom: dict[str, np.ndarray] = {}
+            if include_per_atom:
+                stored = set(reader.per_atom_names)
+                for name, key in _H5MD_PER_ATOM.items():
+                    if name in stored:
+                        per_atom[key] = np.asarray(reader.per_atom(name, frames), dtype=float)
+            params = reader.parameters
+    except MDError as exc:  # the reader speaks for the MD engine; here it is an analysis input
+        raise AnalysisError(str(exc)) from exc
     interface_z = [float(z) for z in np.atleast_1d(params.get("interface_z_A", []))]
     return TrajectoryData(
         positions_A=positions,
