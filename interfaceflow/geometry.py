@@ -1,4 +1,4 @@
-"""Neighbour search shared by the MD guards and the analyses (matscipy's C neighbour list)."""
+"""The one neighbour search of interfaceflow (matscipy's C neighbour list): builder, MD guards, analyses."""
 
 from __future__ import annotations
 
@@ -40,3 +40,8 @@ def neighbour_pairs(positions: np.ndarray, cell: np.ndarray, pbc, cutoff: float)
         atoms = Atoms(positions=positions, cell=cell, pbc=pbc)
         return neighbor_list("ijdS", atoms, cutoff)
     return neighbour_list("ijdS", positions=positions, cell=cell, pbc=pbc, cutoff=cutoff)
+
+
+def structure_neighbour_pairs(structure, cutoff: float):
+    """:func:`neighbour_pairs` of a pymatgen ``Structure`` (periodic in its lattice), ``cutoff`` in Å."""
+    return neighbour_pairs(structure.cart_coords, structure.lattice.matrix, structure.lattice.pbc, cutoff)

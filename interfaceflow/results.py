@@ -3,7 +3,7 @@
 >>> from interfaceflow.results import Results
 >>> results = Results()                      # the default store (INTERFACEFLOW_STORE)
 >>> for study in results.find(electrolyte="Li6PS5Cl"):
-...     print(study.study_id, study.model, study.analyses["products"]["observed_products"])
+...     print(study.study_id, study.model, study.analyses.products.observed_products)
 """
 
 from __future__ import annotations

@@ -166,7 +166,15 @@ def test_formal_charges_through_a_trajectory():
 
 @pytest.mark.parametrize(
     ("phase", "expected"),
-    [("LiCoO2", {"Li": 1, "Co": 3, "O": -2}), ("beta-Li3PS4", {"Li": 1, "P": 5, "S": -2})],
+    [
+        ("LiCoO2", {"Li": 1, "Co": 3, "O": -2}),
+        ("beta-Li3PS4", {"Li": 1, "P": 5, "S": -2}),
+        # ionic oxides, phosphates and halides: cation states from bond valences
+        ("LLZO", {"Li": 1, "La": 3, "Zr": 4, "O": -2}),
+        ("LiNbO3", {"Li": 1, "Nb": 5, "O": -2}),
+        ("LiTi2(PO4)3", {"Li": 1, "Ti": 4, "P": 5, "O": -2}),
+        ("Li3InCl6", {"Li": 1, "In": 3, "Cl": -1}),
+    ],
 )
 def test_formal_charges_of_library_phases(phase, expected):
     from pymatgen.io.ase import AseAtomsAdaptor
@@ -182,3 +190,31 @@ def test_formal_charges_of_library_phases(phase, expected):
     for element, charge in expected.items():
         np.testing.assert_array_equal(q[symbols == element], charge)
     assert q.sum() == 0
+
+
+def test_formal_profiles_of_an_oxide_phosphate_are_neutral():
+    # LiTi2(PO4)3: Ti shares its O with P; bond valences give Ti+4 and keep every frame neutral
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    from interfaceflow.analysis.profiles import profiles_from_trajectory
+    from interfaceflow.io.trajectory import TrajectoryData
+    from interfaceflow.structures.library import load_structure
+
+    atoms = AseAtomsAdaptor.get_atoms(load_structure("LiTi2(PO4)3"))
+    rng = np.random.default_rng(2)
+    u = rng.normal(size=(3, len(atoms), 3))
+    positions = atoms.positions[None] + 0.1 * u / np.linalg.norm(u, axis=2, keepdims=True)
+    traj = TrajectoryData(
+        positions_A=positions,
+        cells_A=np.broadcast_to(atoms.cell.array, (3, 3, 3)).copy(),
+        numbers=atoms.numbers,
+        pbc=np.ones(3, dtype=bool),
+        times_fs=np.arange(3) * 5.0,
+    )
+    result = profiles_from_trajectory(
+        traj, settings=ProfileSettings(bin_width_A=0.5, n_blocks=1), charges="formal"
+    )
+    assert result.neutral
+    np.testing.assert_allclose(result.arrays["total_charge_e"], 0.0, atol=1e-9)
+    q = FormalChargeModel().charges(Frame(atoms.numbers, positions[0], atoms.cell.array))
+    np.testing.assert_array_equal(q[atoms.numbers == 22], 4)

@@ -78,8 +78,13 @@ def test_run_prints_a_summary_with_provenance(finished_study):
     assert {"torch", "ase", "pymatgen", "jobflow"} <= set(prov["package_versions"])
     assert summary["build"]["n_atoms"] <= 110
     assert summary["md"]["steps_done"] == 20 and summary["md"]["n_frames"] == 21
-    assert set(summary["analyses"]) == {"thermo", "products", "diffusion", "profiles"}
+    ran = {name for name, value in summary["analyses"].items() if value is not None}
+    assert ran == {"thermo", "products", "diffusion", "profiles"}
     assert summary["analyses"]["thermo"]["predicted_products"]
+    assert summary["schema_version"] == 2
+    for row in summary["analyses"]["diffusion"]["regions"]:  # 40 fs: no D or sigma without a diffusive regime
+        assert row["status"] != "diffusive" and row["D_cm2_per_s"] is None
+        assert row["conductivity_S_per_cm"] is None and row["D_upper_bound_cm2_per_s"] > 0
 
 
 def test_results_are_listed_by_a_new_process(finished_study):

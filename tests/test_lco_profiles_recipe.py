@@ -21,10 +21,10 @@ TOY = [
 def test_lco_li3ps4_recipe_gives_profiles_and_a_stored_comparison(memory_job_store):
     recipe = load_recipe("lco_li3ps4", TOY)
     study = run_study(recipe, store=memory_job_store, progress=False)
-    profiles = study.analyses["profiles"]
-    assert study.electrode == "LiCoO2" and study.build["n_atoms"] <= 200
-    assert math.isfinite(profiles["potential_step_V"])
-    assert {"electrode", "electrolyte"} <= set(profiles["li_excess_per_nm2"])
+    profiles = study.analyses.profiles
+    assert study.electrode == "LiCoO2" and study.build.n_atoms <= 200
+    assert math.isfinite(profiles.potential_step_V)
+    assert {"electrode", "electrolyte"} <= set(profiles.li_excess_per_nm2)
     comparison = compare_studies(study.study_id, study.study_id, store=memory_job_store)
     assert comparison["study_a"] == comparison["study_b"] == study.study_id
     assert comparison["potential_step_V"]["b_minus_a"] == pytest.approx(0.0, abs=1e-12)

@@ -152,8 +152,9 @@ class FormalChargeModel:
     Keyword arguments (``cutoffs={"P-S": 2.4}``, ``bond_scale``, ...) are passed on to
     :func:`interfaceflow.analysis.speciation.speciate_frame`; works with any calculator since it
     only needs positions. Octet elements get their Lewis oxidation state (P +5 and S -2 in
-    PS4), Li +1 when it coordinates an anion, metals Pauling's electrostatic valence (see that
-    module).
+    PS4), Li +1 when it coordinates an anion, metal cations their bond-valence oxidation state
+    (La +3 and Zr +4 in LLZO, Co +3 in LiCoO2; :mod:`interfaceflow.analysis.oxidation`), made
+    neutral per frame wherever the metals' allowed states can compensate the rest.
     """
 
     name = "formal"

@@ -8,6 +8,7 @@ Steps 2-5 of the method described in :mod:`interfaceflow.analysis.diffusion`; ar
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
@@ -17,6 +18,35 @@ from interfaceflow.errors import AnalysisError
 
 A2_PER_FS_TO_CM2_PER_S = 0.1  # 1 Å^2/fs = 1e-16 cm^2 / 1e-15 s
 MIN_FRAMES = 12
+
+DiffusionStatus = Literal["diffusive", "subdiffusive", "not_reached"]
+
+
+def regime_status(
+    window_found: bool, msd_at_window_end_A2: float, n_dims: int, min_msd_A2: float
+) -> DiffusionStatus:
+    """Whether an MSD measures diffusion.
+
+    ``not_reached``: the atoms moved less than ``min_msd_A2`` (3D-equivalent MSD, about one hop)
+    by the window end, so the MSD is vibration and cage rattling; ``subdiffusive``: they moved
+    farther but d ln MSD / d ln t never settled at 1; ``diffusive``: both criteria hold, so
+    the slope is a diffusion coefficient.
+    """
+    msd3_A2 = msd_at_window_end_A2 * 3.0 / n_dims
+    if not msd3_A2 >= min_msd_A2:
+        return "not_reached"
+    return "diffusive" if window_found else "subdiffusive"
+
+
+def upper_bound_D_cm2_per_s(msd_at_window_end_A2: float, window_end_fs: float, n_dims: int) -> float:
+    """``MSD(t)/(2 d t)`` at the window end, cm^2/s.
+
+    For an MSD that grows sublinearly (vibration, caging, subdiffusion) MSD(t)/t falls with t, so
+    its value at the longest time analysed bounds the long-time D from above.
+    """
+    if not window_end_fs > 0:
+        return float("nan")
+    return float(msd_at_window_end_A2 / (2.0 * n_dims * window_end_fs) * A2_PER_FS_TO_CM2_PER_S)
 
 
 def local_loglog_slope(

@@ -15,13 +15,22 @@ import numpy as np
 from pydantic import BaseModel, Field
 from scipy import constants
 
-from interfaceflow.analysis.diffusion_fit import DiffusionFit
-from interfaceflow.analysis.diffusion_settings import DiffusionSettings, RegionMode
+from interfaceflow.analysis.diffusion_fit import (
+    DiffusionFit,
+    DiffusionStatus,
+    regime_status,
+    upper_bound_D_cm2_per_s,
+)
+from interfaceflow.analysis.diffusion_settings import HOP_LENGTH_A, DiffusionSettings, RegionMode
 from interfaceflow.provenance import package_versions
 
 
 class DiffusionResult(BaseModel):
     """Tracer diffusion coefficient of one species in one region and direction.
+
+    ``D_cm2_per_s`` is the slope of the MSD in the fit window; it is a diffusion coefficient only
+    when ``status == "diffusive"``. Otherwise read ``D_upper_bound_cm2_per_s`` (and no sigma is
+    reported): see :func:`~interfaceflow.analysis.diffusion_fit.regime_status`.
 
     Units: D in cm^2/s, times in fs, MSD in Å^2, conductivity in S/cm, number density in Å^-3.
     ``arrays`` (routed to the data store) holds ``time_fs``, ``msd_A2``, ``msd_err_A2`` (standard
@@ -35,8 +44,17 @@ class DiffusionResult(BaseModel):
     region_bounds_z_A: tuple[float, float] | None = None
     direction: str
     n_dims: int
-    D_cm2_per_s: float
+    D_cm2_per_s: float = Field(description="MSD slope / 2d in the fit window, cm^2/s (see status).")
     D_err_cm2_per_s: float
+    status: DiffusionStatus = Field(
+        "diffusive", description="diffusive, subdiffusive (caged) or not_reached (vibration only)."
+    )
+    D_upper_bound_cm2_per_s: float | None = Field(
+        None, description="MSD(t)/(2 d t) at the window end: bounds D when not diffusive, cm^2/s."
+    )
+    conductivity_upper_bound_S_per_cm: float | None = Field(
+        None, description="Nernst-Einstein sigma of D_upper_bound, S/cm (non-diffusive results)."
+    )
     fit_window_fs: tuple[float, float]
     fit_intercept_A2: float
     diffusive_regime_found: bool
@@ -91,8 +109,12 @@ class DiffusionResult(BaseModel):
         A metallic region (``metallic_elements``) gets D but no sigma, and so does a result with a
         ``no_conductivity_reason``; a warning says why.
         """
-        sigma = sigma_err = None
+        sigma = sigma_err = sigma_bound = None
         notes = list(fit.warnings)
+        status = regime_status(fit.window.found, fit.msd_at_window_end_A2, fit.n_dims, settings.min_msd_A2)
+        D_bound = None if status == "diffusive" else upper_bound_D_cm2_per_s(
+            fit.msd_at_window_end_A2, fit.window.end_fs, fit.n_dims
+        )
         if metallic_elements:
             no_conductivity_reason = (
                 f"the region is a metal ({'-'.join(metallic_elements)}): Nernst-Einstein gives no ionic "
@@ -101,17 +123,25 @@ class DiffusionResult(BaseModel):
         if no_conductivity_reason:
             notes.append(no_conductivity_reason)
         elif temperature_K is not None and number_density_per_A3 is not None:
-            sigma = nernst_einstein_conductivity(
-                fit.D_cm2_per_s,
-                number_density_per_A3,
-                temperature_K,
-                charge_number=settings.charge_number,
-                haven_ratio=settings.haven_ratio,
-            )
-            sigma_err = (
-                abs(sigma) * fit.D_err_cm2_per_s / abs(fit.D_cm2_per_s)
-                if fit.D_cm2_per_s
-                else np.nan
+            def conductivity(D: float) -> float:
+                return float(nernst_einstein_conductivity(
+                    D, number_density_per_A3, temperature_K,
+                    charge_number=settings.charge_number, haven_ratio=settings.haven_ratio,
+                ))
+
+            if status == "diffusive":
+                sigma = conductivity(fit.D_cm2_per_s)
+                sigma_err = (
+                    abs(sigma) * fit.D_err_cm2_per_s / abs(fit.D_cm2_per_s)
+                    if fit.D_cm2_per_s
+                    else np.nan
+                )
+            else:
+                sigma_bound = conductivity(D_bound)
+        if status != "diffusive":
+            notes.append(
+                f"{status.replace('_', ' ')}: the MSD is not diffusive, so D is given only as an upper "
+                f"bound ({D_bound:.2g} cm^2/s) and no conductivity is reported: run longer or hotter"
             )
         return cls(
             species=species,
@@ -122,6 +152,9 @@ class DiffusionResult(BaseModel):
             n_dims=fit.n_dims,
             D_cm2_per_s=fit.D_cm2_per_s,
             D_err_cm2_per_s=fit.D_err_cm2_per_s,
+            status=status,
+            D_upper_bound_cm2_per_s=D_bound,
+            conductivity_upper_bound_S_per_cm=sigma_bound,
             fit_window_fs=(fit.window.start_fs, fit.window.end_fs),
             fit_intercept_A2=fit.intercept_A2,
             diffusive_regime_found=fit.window.found,
@@ -150,28 +183,97 @@ class DiffusionResult(BaseModel):
             arrays=fit.arrays(),
         )
 
-    def summary(self) -> dict[str, Any]:
-        """The small JSON summary printed by the CLI (no arrays)."""
-        out = {
-            "species": self.species,
-            "region": self.region,
-            "region_mode": self.region_mode,
-            "direction": self.direction,
-            "D_cm2_per_s": self.D_cm2_per_s,
-            "D_err_cm2_per_s": self.D_err_cm2_per_s,
-            "fit_window_fs": list(self.fit_window_fs),
-            "n_atoms": self.n_atoms,
-            "temperature_K": self.temperature_K,
-            "number_density_per_A3": self.number_density_per_A3,
-            "haven_ratio": self.haven_ratio,
-            "conductivity_S_per_cm": self.conductivity_S_per_cm,
-            "conductivity_err_S_per_cm": self.conductivity_err_S_per_cm,
-            "warnings": self.warnings,
-        }
-        # strict JSON has no NaN: an undefined error bar (e.g. one block) is printed as null
-        return {
-            k: None if isinstance(v, float) and not np.isfinite(v) else v for k, v in out.items()
-        }
+    def summary(self) -> DiffusionSummaryRow:
+        """The headline numbers: D and sigma only when diffusive, else the upper bounds."""
+        return DiffusionSummaryRow.from_fields(self.model_dump(exclude={"arrays", "settings"}))
+
+
+def _finite(value: float | None) -> float | None:
+    return float(value) if value is not None and np.isfinite(value) else None
+
+
+class DiffusionSummaryRow(BaseModel):
+    """One diffusion result as studies store and CLIs print it (units: cm^2/s, S/cm, fs, K).
+
+    ``D_cm2_per_s`` and ``conductivity_S_per_cm`` are set only when ``status == "diffusive"``;
+    otherwise the ``*_upper_bound`` fields say how large they can at most be.
+    """
+
+    species: str
+    region: str | None = None
+    region_mode: RegionMode | None = None
+    direction: str
+    status: DiffusionStatus
+    D_cm2_per_s: float | None = None
+    D_err_cm2_per_s: float | None = None
+    D_upper_bound_cm2_per_s: float | None = None
+    conductivity_S_per_cm: float | None = None
+    conductivity_err_S_per_cm: float | None = None
+    conductivity_upper_bound_S_per_cm: float | None = None
+    fit_window_fs: list[float] = Field(default_factory=list)
+    n_atoms: int | None = None
+    temperature_K: float | None = None
+    number_density_per_A3: float | None = None
+    haven_ratio: float = 1.0
+    warnings: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any]) -> DiffusionSummaryRow:
+        """From a :class:`DiffusionResult`'s fields (also the dicts of schema-1 study documents,
+        which predate ``status``: it is recomputed from the regime flag and the MSD)."""
+        status = fields.get("status") or regime_status(
+            bool(fields.get("diffusive_regime_found")),
+            float(fields.get("msd_at_window_end_A2") or 0.0),
+            int(fields.get("n_dims") or len(str(fields.get("direction", "xyz")))),
+            HOP_LENGTH_A**2,
+        )
+        diffusive = status == "diffusive"
+        D_bound = fields.get("D_upper_bound_cm2_per_s")
+        if not diffusive and D_bound is None and fields.get("fit_window_fs"):
+            D_bound = upper_bound_D_cm2_per_s(
+                float(fields.get("msd_at_window_end_A2") or 0.0),
+                float(fields["fit_window_fs"][1]),
+                int(fields.get("n_dims") or len(str(fields.get("direction", "xyz")))),
+            )
+        return cls(
+            species=fields["species"],
+            region=fields.get("region"),
+            region_mode=fields.get("region_mode"),
+            direction=fields["direction"],
+            status=status,
+            D_cm2_per_s=_finite(fields.get("D_cm2_per_s")) if diffusive else None,
+            D_err_cm2_per_s=_finite(fields.get("D_err_cm2_per_s")) if diffusive else None,
+            D_upper_bound_cm2_per_s=None if diffusive else _finite(D_bound),
+            conductivity_S_per_cm=_finite(fields.get("conductivity_S_per_cm")) if diffusive else None,
+            conductivity_err_S_per_cm=(
+                _finite(fields.get("conductivity_err_S_per_cm")) if diffusive else None
+            ),
+            conductivity_upper_bound_S_per_cm=(
+                None if diffusive else _finite(fields.get("conductivity_upper_bound_S_per_cm"))
+            ),
+            fit_window_fs=list(fields.get("fit_window_fs") or []),
+            n_atoms=fields.get("n_atoms"),
+            temperature_K=fields.get("temperature_K"),
+            number_density_per_A3=fields.get("number_density_per_A3"),
+            haven_ratio=fields.get("haven_ratio", 1.0),
+            warnings=list(fields.get("warnings") or []),
+        )
+
+    def headline(self) -> str:
+        """``D = x ± y cm²/s, σ = z S/cm`` when diffusive, else ``not_reached: D < x cm²/s``."""
+        if self.status == "diffusive":
+            text = f"D = {_g(self.D_cm2_per_s)} ± {_g(self.D_err_cm2_per_s)} cm²/s"
+            if self.conductivity_S_per_cm is not None:
+                text += f", σ = {_g(self.conductivity_S_per_cm)} S/cm"
+            return text
+        text = f"{self.status}: D < {_g(self.D_upper_bound_cm2_per_s)} cm²/s"
+        if self.conductivity_upper_bound_S_per_cm is not None:
+            text += f", σ < {_g(self.conductivity_upper_bound_S_per_cm)} S/cm"
+        return text + " (no diffusive regime: run longer or hotter)"
+
+
+def _g(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3g}"
 
 
 def nernst_einstein_conductivity(

@@ -66,6 +66,7 @@ PRODUCT_ELECTRONIC_CHARACTER: dict[str, str] = {
     "Li3PS4": "insulator",
     "Li6PS5Cl": "insulator",
     "Li7P3S11": "insulator",
+    "antifluorite_mixed": "insulator",  # Li2S-like (S,P,Cl) antifluorite, phases.ANTIFLUORITE_MIXED
     "Li2Se": "insulator",
     "Li3P": "semiconductor",
     "Li3N": "semiconductor",

@@ -17,6 +17,20 @@ when ``T ≥ min_similarity`` (0.6), otherwise it stays unassigned (amorphous or
 (non-modifier) atoms, e.g. all S for Li2S, all P and S for Li3PS4, that sit in that phase's
 environment. ``phase_confidence`` is the mean similarity of the assigned atoms (0–1).
 
+**Mixed-anion antifluorite.** Li | Li6PS5Cl interphases crystallise into one Li2S-like
+antifluorite whose anion sublattice holds S, P and Cl together (Li in the tetrahedral sites), which
+no single-anion reference describes. Its environment is found element-agnostically: every isolated
+anion (a one-atom fragment of negative charge: S²⁻, P³⁻, Cl⁻, ...) is fingerprinted with two
+channels, Li and isolated anions of any element, and compared (Tanimoto, averaged over the atom
+and its isolated-anion neighbours within the first anion shell, to beat thermal noise) with the
+anion site of an ideal antifluorite of lattice parameter ``antifluorite_a_A`` (the Li2X reference
+when one is given, else Li2S, 5.71 Å). A site that matches (≥ 0.8) and has an anion of another
+element in its first anion shell is :data:`ANTIFLUORITE_MIXED` ("Li2S-like mixed anion (S,P,Cl)
+antifluorite"), whatever its element-wise best match; pure Li2S stays Li2S (no foreign anion) and
+Li3P and LiCl stay themselves (their anion sublattices are not fcc with tetrahedral Li). The phase
+joins the assignment when the trajectory holds Li and at least two of the elements of
+:data:`ANTIFLUORITE_ANIONS`.
+
 Reference structures should be relaxed with the same calculator as the trajectory
 (:func:`interfaceflow.analysis.thermo.relax_reference_phases`); unrelaxed library structures work
 when lattice mismatches stay well below ``sigma_A``.
@@ -24,7 +38,7 @@ when lattice mismatches stay well below ``sigma_A``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -47,6 +61,15 @@ R_MAX_A = 5.5
 SIGMA_A = 0.2
 DR_A = 0.05
 MIN_SIMILARITY = 0.6
+
+#: Phase key and description of the mixed-anion antifluorite environment.
+ANTIFLUORITE_MIXED = "antifluorite_mixed"
+ANTIFLUORITE_MIXED_DESCRIPTION = "Li2S-like mixed anion (S,P,Cl) antifluorite"
+#: Elements that share the anion sublattice of a Li antifluorite in sulfide-electrolyte interphases.
+ANTIFLUORITE_ANIONS: tuple[str, ...] = ("S", "Se", "Te", "P", "As", "Sb", "Cl", "Br", "I")
+ANTIFLUORITE_A_A = 5.71  # Li2S
+ANTIFLUORITE_MIN_SIMILARITY = 0.8
+_ANY_ANION = 200  # pseudo atomic number of the merged isolated-anion channel
 
 #: Phases looked up in the structure library for the default reference set, when their elements
 #: are all present in the trajectory: interphase products first, then electrolytes and electrodes.
@@ -120,6 +143,8 @@ class PhaseReferences:
         fingerprints: (K, D) fingerprints.
         phase_elements: phase → its anion-forming (non-modifier) elements.
         r_max_A, sigma_A, dr_A: fingerprint settings.
+        antifluorite_a_A: lattice parameter of the mixed-anion antifluorite template, Å (from a
+            Li2X antifluorite reference when there is one).
     """
 
     phases: list[str]
@@ -132,6 +157,7 @@ class PhaseReferences:
     r_max_A: float = R_MAX_A
     sigma_A: float = SIGMA_A
     dr_A: float = DR_A
+    antifluorite_a_A: float = ANTIFLUORITE_A_A
 
 
 def reference_fingerprints(
@@ -184,7 +210,20 @@ def reference_fingerprints(
         r_max_A=r_max_A,
         sigma_A=sigma_A,
         dr_A=dr_A,
+        antifluorite_a_A=_antifluorite_lattice_A(structures),
     )
+
+
+def _antifluorite_lattice_A(structures: Mapping[str, Structure]) -> float:
+    """Cubic lattice parameter (Å) of the first Li2X reference (X in ANTIFLUORITE_ANIONS), else
+    Li2S's. Its fcc anion sublattice has four anions per conventional cell: a = (4 V / n_X)^(1/3).
+    """
+    for s in structures.values():
+        amounts = s.composition.get_el_amt_dict()
+        anions = [el for el in amounts if el in ANTIFLUORITE_ANIONS]
+        if len(anions) == 1 and len(amounts) == 2 and amounts.get("Li") == 2 * amounts[anions[0]]:
+            return float((4.0 * s.volume / amounts[anions[0]]) ** (1.0 / 3.0))
+    return ANTIFLUORITE_A_A
 
 
 def phase_library():
@@ -265,15 +304,28 @@ def assign_phases(
     *,
     frames: np.ndarray | None = None,
     min_similarity: float = MIN_SIMILARITY,
+    mixed_antifluorite: bool = True,
 ) -> PhaseAssignment:
-    """Assign each non-modifier atom of the chosen frames to its most similar reference phase."""
+    """Assign each non-modifier atom of the chosen frames to its most similar reference phase.
+
+    With ``mixed_antifluorite`` (and Li plus two :data:`ANTIFLUORITE_ANIONS` elements in the
+    trajectory), isolated anions in a mixed-anion antifluorite environment are assigned to the
+    extra phase :data:`ANTIFLUORITE_MIXED` instead (see the module docstring).
+    """
     n_frames_total, n_atoms = speciation.atom_state.shape
     frames = np.arange(n_frames_total) if frames is None else np.asarray(frames, dtype=np.int64)
     numbers = np.asarray(traj.numbers)
     label_index = {lab: k for k, lab in enumerate(speciation.fragment_labels)}
     # reference site label → index in the speciation vocabulary (-2: never seen in the trajectory)
     site_label_idx = np.array([label_index.get(lab, -2) for lab in references.site_label])
-    n_p = len(references.phases)
+    phases, phase_elements = list(references.phases), dict(references.phase_elements)
+    mixed = None
+    if mixed_antifluorite:
+        mixed = _MixedAntifluoriteFinder.build(numbers, speciation, references)
+    if mixed is not None:
+        phases.append(ANTIFLUORITE_MIXED)
+        phase_elements[ANTIFLUORITE_MIXED] = mixed.elements
+    n_p = len(phases)
     n_bins = len(speciation.z_edges_A) - 1
     atom_phase = np.full((len(frames), n_atoms), -1, dtype=np.int32)
     atom_sim = np.full((len(frames), n_atoms), np.nan, dtype=np.float32)
@@ -298,13 +350,17 @@ def assign_phases(
         ok = best_sim >= min_similarity
         atom_phase[out_row, centers[ok]] = references.site_phase[best[ok]]
         atom_sim[out_row, centers] = np.maximum(best_sim, 0.0)
+        if mixed is not None:  # overrides the element-wise match
+            site, site_sim = mixed.sites(traj, speciation, f)
+            atom_phase[out_row, site] = n_p - 1
+            atom_sim[out_row, site] = site_sim[site]
 
     counts = np.zeros((len(frames), n_p), dtype=np.int64)
     conf = np.full((len(frames), n_p), np.nan)
     depth_counts = np.zeros((len(frames), n_p, n_bins), dtype=np.int64)
     totals = np.zeros((len(frames), n_p))
-    for k, phase in enumerate(references.phases):
-        zs = [atomic_numbers[s] for s in references.phase_elements[phase]]
+    for k, phase in enumerate(phases):
+        zs = [atomic_numbers[s] for s in phase_elements[phase]]
         owned = np.isin(numbers, zs) & graph_atom
         totals[:, k] = owned.sum()
         mine = atom_phase == k
@@ -320,7 +376,7 @@ def assign_phases(
     with np.errstate(invalid="ignore", divide="ignore"):
         fractions = np.where(totals > 0, counts / np.maximum(totals, 1), 0.0)
     return PhaseAssignment(
-        phases=list(references.phases),
+        phases=phases,
         frames=frames,
         times_fs=np.asarray(speciation.times_fs)[frames],
         atom_phase=atom_phase,
@@ -340,8 +396,117 @@ def _pad_channels(ref: PhaseReferences, channels: list[int]) -> PhaseReferences:
     new = np.zeros((len(old), len(channels), n_r))
     for k, z in enumerate(ref.channels):
         new[:, channels.index(z)] = old[:, k]
-    return PhaseReferences(
-        phases=ref.phases, channels=channels, site_phase=ref.site_phase, site_number=ref.site_number,
-        site_label=ref.site_label, fingerprints=new.reshape(len(old), -1),
-        phase_elements=ref.phase_elements, r_max_A=ref.r_max_A, sigma_A=ref.sigma_A, dr_A=ref.dr_A,
-    )
+    return replace(ref, channels=channels, fingerprints=new.reshape(len(old), -1))
+
+
+# ----------------------------------------------------------------------------- mixed antifluorite
+def _antifluorite_elements(numbers: np.ndarray) -> list[str]:
+    """Anions of a possible mixed antifluorite: two or more of ANTIFLUORITE_ANIONS, with Li."""
+    present = {chemical_symbols[z] for z in np.unique(numbers)}
+    anions = sorted(present & set(ANTIFLUORITE_ANIONS))
+    return anions if "Li" in present and len(anions) >= 2 else []
+
+
+@dataclass
+class _MixedAntifluoriteFinder:
+    """Finds the mixed-antifluorite sites in the frames of one speciated trajectory."""
+
+    elements: list[str]  # anion elements of the trajectory that may share the sublattice
+    template: np.ndarray
+    one_atom_label: np.ndarray  # per speciation label (and a last False for modifiers, -1)
+    references: PhaseReferences
+
+    @classmethod
+    def build(
+        cls, numbers: np.ndarray, speciation: TrajectorySpeciation, references: PhaseReferences
+    ) -> _MixedAntifluoriteFinder | None:
+        elements = _antifluorite_elements(numbers)
+        if not elements:
+            return None
+        template = antifluorite_template(references.antifluorite_a_A, r_max_A=references.r_max_A,
+                                         sigma_A=references.sigma_A, dr_A=references.dr_A)
+        one_atom = [lab in atomic_numbers for lab in speciation.fragment_labels] + [False]
+        return cls(elements, template, np.array(one_atom), references)
+
+    def sites(self, traj: TrajectoryData, speciation: TrajectorySpeciation, frame: int):
+        """``(mixed, similarity)`` of :func:`mixed_antifluorite_sites` for one frame."""
+        labels = speciation.atom_fragment_label[frame]
+        isolated = self.one_atom_label[labels] & (speciation.formal_charges[frame] < 0)
+        ref = self.references
+        return mixed_antifluorite_sites(
+            traj.numbers, traj.positions_A[frame], traj.cells_A[frame], traj.pbc, isolated,
+            template=self.template, lattice_A=ref.antifluorite_a_A, r_max_A=ref.r_max_A,
+            sigma_A=ref.sigma_A, dr_A=ref.dr_A,
+        )
+
+
+def antifluorite_template(
+    lattice_A: float = ANTIFLUORITE_A_A, *, r_max_A: float = R_MAX_A, sigma_A: float = SIGMA_A,
+    dr_A: float = DR_A,
+) -> np.ndarray:
+    """(1, 2·n_r) fingerprint of the anion site of an ideal antifluorite Li2X of cubic lattice
+    parameter ``lattice_A`` (Å): a Li block and one block for isolated anions of any element."""
+    from ase.spacegroup import crystal
+
+    atoms = crystal(["S", "Li"], [(0, 0, 0), (0.25, 0.25, 0.25)], spacegroup=225,
+                    cellpar=[lattice_A] * 3 + [90] * 3)
+    merged = np.where(atoms.numbers == 3, 3, _ANY_ANION)
+    return environment_fingerprints(merged, atoms.positions, atoms.cell.array, [True] * 3, [0],
+                                    [3, _ANY_ANION], r_max_A=r_max_A, sigma_A=sigma_A, dr_A=dr_A)
+
+
+def mixed_antifluorite_sites(
+    numbers,
+    positions_A,
+    cell_A,
+    pbc,
+    isolated: np.ndarray,
+    *,
+    lattice_A: float = ANTIFLUORITE_A_A,
+    min_similarity: float = ANTIFLUORITE_MIN_SIMILARITY,
+    min_foreign: int = 1,
+    template: np.ndarray | None = None,
+    r_max_A: float = R_MAX_A,
+    sigma_A: float = SIGMA_A,
+    dr_A: float = DR_A,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Isolated anions of one frame that sit in a mixed-anion antifluorite environment.
+
+    Args:
+        numbers, positions_A, cell_A, pbc: the frame (Å).
+        isolated: (N,) True for isolated anions (one-atom fragments of negative charge).
+        lattice_A: cubic lattice parameter of the antifluorite template, Å.
+        min_similarity: smallest Tanimoto similarity to the template, averaged over the atom and
+            its isolated-anion neighbours in the first anion shell.
+        min_foreign: anions of another element needed in that shell.
+        template: a ready :func:`antifluorite_template` (else built from ``lattice_A``).
+
+    Returns:
+        ``(mixed, similarity)``: (N,) mask of mixed-antifluorite sites and (N,) averaged
+        similarity of every isolated anion (NaN elsewhere).
+    """
+    numbers = np.asarray(numbers)
+    isolated = np.asarray(isolated, dtype=bool)
+    similarity = np.full(len(numbers), np.nan)
+    centers = np.flatnonzero(isolated)
+    if len(centers) == 0:
+        return np.zeros(len(numbers), dtype=bool), similarity
+    if template is None:
+        template = antifluorite_template(lattice_A, r_max_A=r_max_A, sigma_A=sigma_A, dr_A=dr_A)
+    merged = np.where(isolated, _ANY_ANION, np.where(numbers == 3, 3, 0))
+    fp = environment_fingerprints(merged, positions_A, cell_A, pbc, centers, [3, _ANY_ANION],
+                                  r_max_A=r_max_A, sigma_A=sigma_A, dr_A=dr_A)
+    own = np.zeros(len(numbers))
+    own[centers] = tanimoto(fp, template)[:, 0]
+    # first anion shell: between the 12 neighbours at a/√2 and the 6 at a
+    shell_A = 0.5 * lattice_A * (1.0 + 1.0 / np.sqrt(2.0))
+    positions_A, cell_A = np.asarray(positions_A, float), np.asarray(cell_A, float)
+    i, j, _, _ = neighbour_pairs(positions_A, cell_A, pbc, shell_A)
+    pair = isolated[i] & isolated[j]
+    i, j = i[pair], j[pair]
+    n = len(numbers)
+    total = own + np.bincount(i, weights=own[j], minlength=n)
+    smooth = total / (1.0 + np.bincount(i, minlength=n))
+    foreign = np.bincount(i[numbers[i] != numbers[j]], minlength=n)
+    similarity[centers] = smooth[centers]
+    return isolated & (smooth >= min_similarity) & (foreign >= min_foreign), similarity

@@ -7,10 +7,11 @@
 interphase thickness, growth law, consumption rate and classification
 (:mod:`interfaceflow.analysis.growth`).
 
-The phase-fingerprinting names used by callers of this module (:class:`PhaseAssignment`,
-:func:`assign_phases`, :func:`environment_fingerprints`, :func:`reference_fingerprints`,
-:func:`tanimoto`, :func:`phase_library`, :func:`library_reference_structures`) live in
-:mod:`interfaceflow.analysis.phases` and are re-exported here.
+The phase-fingerprinting names used by callers of this module (:data:`ANTIFLUORITE_MIXED`,
+:class:`PhaseAssignment`, :func:`assign_phases`, :func:`environment_fingerprints`,
+:func:`reference_fingerprints`, :func:`tanimoto`, :func:`phase_library`,
+:func:`library_reference_structures`) live in :mod:`interfaceflow.analysis.phases` and are
+re-exported here.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from interfaceflow.analysis.growth import (
     interphase_thickness,
 )
 from interfaceflow.analysis.phases import (
+    ANTIFLUORITE_MIXED,
     MIN_SIMILARITY,
     PhaseAssignment,
     assign_phases,
@@ -55,6 +57,7 @@ if TYPE_CHECKING:
     from interfaceflow.io.trajectory import TrajectoryData
 
 __all__ = [
+    "ANTIFLUORITE_MIXED",
     "MIN_SIMILARITY",
     "PhaseAssignment",
     "ProductsAnalysis",
@@ -158,6 +161,12 @@ class ProductsSettings(BaseModel):
     characteristic: str | None = Field(
         default=None, description="Fragment whose loss rate is reported (default: most abundant)."
     )
+    mixed_antifluorite: bool = Field(
+        default=True,
+        description="Recognise the Li2S-like mixed-anion (S,P,Cl) antifluorite as its own phase "
+                    "('antifluorite_mixed') when Li and two of S, Se, Te, P, As, Sb, Cl, Br, I "
+                    "occur.",
+    )
 
 
 def products_settings(settings: ProductsSettings | None = None, **overrides) -> ProductsSettings:
@@ -199,7 +208,8 @@ def analyze_products(
         frames = np.arange(0, spec.n_frames, phase_stride)
         if frames[-1] != spec.n_frames - 1:
             frames = np.append(frames, spec.n_frames - 1)
-        assignment = assign_phases(traj, spec, refs, frames=frames, min_similarity=min_similarity)
+        assignment = assign_phases(traj, spec, refs, frames=frames, min_similarity=min_similarity,
+                                   mixed_antifluorite=settings.mixed_antifluorite)
 
     thickness, changed = interphase_thickness(spec, periodic=bool(np.asarray(traj.pbc)[2]))
     t_ps = (spec.times_fs - spec.times_fs[0]) / 1000.0

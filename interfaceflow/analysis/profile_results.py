@@ -148,15 +148,32 @@ class ProfileResult(BaseModel):
     created_at: str = Field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
     arrays: dict[str, Any] = Field(default_factory=dict)
 
-    def summary(self) -> dict[str, Any]:
-        """Small scalar summary (no arrays, no time series) for study documents and tables."""
-        keep = (
-            "label", "boundary", "sides", "interface_z_A", "charge_model", "neutral",
-            "potential_step_V", "potential_step_err_V", "potential_step_pair", "li_excess_per_nm2",
-            "li_excess_err_per_nm2", "depletion_width_A", "depletion_width_err_A",
-            "depletion_method", "layer_kind", "plot_path",
-        )
-        return json_safe(self.model_dump(include=set(keep)))
+    def summary(self) -> ProfileSummary:
+        """The headline (no arrays, no time series), as the study document stores it."""
+        return ProfileSummary.model_validate(json_safe(self.model_dump(include=set(ProfileSummary.model_fields))))
+
+
+class ProfileSummary(BaseModel):
+    """Space-charge headline: potential step (V), Li excess per side (nm⁻²), depletion widths (Å)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    label: str | None = None
+    boundary: Literal["periodic", "slab"]
+    sides: list[str] = Field(default_factory=list)
+    interface_z_A: list[float] = Field(default_factory=list)
+    charge_model: str
+    neutral: bool
+    potential_step_V: float | None = None
+    potential_step_err_V: float | None = None
+    potential_step_pair: list[str] | None = None
+    li_excess_per_nm2: dict[str, float | None] = Field(default_factory=dict)
+    li_excess_err_per_nm2: dict[str, float | None] = Field(default_factory=dict)
+    depletion_width_A: dict[str, float | None] = Field(default_factory=dict)
+    depletion_width_err_A: dict[str, float | None] = Field(default_factory=dict)
+    depletion_method: dict[str, str] = Field(default_factory=dict)
+    layer_kind: dict[str, str] = Field(default_factory=dict)
+    plot_path: str | None = None
 
 
 def json_safe(value: Any) -> Any:

@@ -37,9 +37,18 @@ placement of the fragment), whatever their size.
   (Zintl); elemental networks (S8, black P, Ge) 0.
 - modifiers: their group valence (Li +1) when they coordinate an atom of negative charge, else 0
   (metallic Li).
-- metals: Pauling's electrostatic valence. Each coordinated modifier gives its charge in equal
-  parts to its negative neighbours; what is left of each anion's charge is shared equally among
-  its bonded metal neighbours. TiS2 gives Ti +4, LiTiS2 Ti +3, Ti metal 0.
+- metals (cations of ionic oxides, phosphates, halides and sulfides): bond-valence states
+  (:mod:`interfaceflow.analysis.oxidation`). The bond-valence sum over a metal's negative
+  neighbours (O'Keeffe–Brese parameters, pymatgen's ``bvparam_1991.yaml``) is rounded to an
+  allowed oxidation state of the element; then the metals of each fragment compensate its other
+  atoms and what the coordinating modifiers give them (a modifier shares its charge among its
+  negative neighbours in proportion to their bond valences), and the metals of each frame make
+  the frame neutral, each step taken by the metal whose bond-valence sum is nearest the next
+  state; noise-sized splits of one element (two Co +3 read as Co +2 and Co +4 in a thermally
+  displaced frame) are undone. LLZO gives La +3 and Zr +4, LiTi2(PO4)3 Ti +4 (P +5 from the
+  octet rule), Li3InCl6 In +3, TiS2 Ti +4, LiTiS2 Ti +3; metals without negative neighbours (Ti
+  metal, In in LiIn) 0. A frame stays charged only where no allowed state can compensate (Zintl
+  Li15Ge4, an aliovalent dopant without its compensating Li).
 
 **Anion state** of an atom: ``"<element><charge>@<fragment label>"`` for graph atoms (``S-2@PS4``,
 ``S-1@S2``, ``S-2@S``, ``P+5@PS4``, ``P-3@P``, ``Ti+3@TiS2_net``) and ``"<element><charge>"`` for
@@ -50,8 +59,9 @@ interface plane, ``depth = z − interface_z`` wrapped into [−Lz/2, Lz/2) alon
 
 This module speciates whole trajectories and aggregates against time and depth. Element classes
 and cutoffs live in :mod:`interfaceflow.analysis.speciation_elements`, the per-frame bond graph,
-fragments, charges and states in :mod:`interfaceflow.analysis.speciation_frame`; their public
-names are importable from here.
+fragments, charges and states in :mod:`interfaceflow.analysis.speciation_frame`, the bond-valence
+states of metal cations in :mod:`interfaceflow.analysis.oxidation`; their public names are
+importable from here.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ import numpy as np
 from ase.data import chemical_symbols, covalent_radii
 from pymatgen.core import Element
 
+from interfaceflow.analysis.oxidation import oxidation_state_tables, r0_table_A
 from interfaceflow.errors import AnalysisError
 
 if TYPE_CHECKING:
@@ -123,6 +124,9 @@ class _ElementTable:
     is_li: np.ndarray
     cutoff: np.ndarray  # (E, E), 0 where no pair interaction
     max_cutoff: float
+    r0_A: np.ndarray  # (E, E) bond-valence R0, NaN without parameters
+    ox_states: np.ndarray  # (E, K) allowed cation states, padded
+    ox_penalty: np.ndarray  # (E, K) extra cost of each state
 
     @classmethod
     def build(cls, numbers, cutoffs, modifier_elements, bond_scale, coordination_scale):
@@ -146,6 +150,7 @@ class _ElementTable:
         order = sorted(range(n), key=lambda k: (en[k], zs[k]))
         rank = np.empty(n, dtype=int)
         rank[order] = np.arange(n)
+        ox_states, ox_penalty = oxidation_state_tables(symbols)
         return cls(
             symbols=symbols,
             cls=classes,
@@ -156,4 +161,7 @@ class _ElementTable:
             is_li=np.array([s == "Li" for s in symbols]),
             cutoff=mat,
             max_cutoff=float(mat.max()) if n else 0.0,
+            r0_A=r0_table_A(symbols),
+            ox_states=ox_states,
+            ox_penalty=ox_penalty,
         ), {f"{a}-{b}": v for (a, b), v in cut.items()}

@@ -11,6 +11,11 @@ from pymatgen.core import Element
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from interfaceflow.analysis.oxidation import (
+    BOND_VALENCE_B_A,
+    bond_valence_sums,
+    cation_oxidation_states,
+)
 from interfaceflow.analysis.speciation_elements import (
     _CLASS_METAL,
     _CLASS_MODIFIER,
@@ -127,23 +132,26 @@ def _speciate_batch(
 
     cells = np.stack([cell_for_search(positions[f], cells[f], pbc, table.max_cutoff) for f in range(n_frames)])
     # neighbour search per frame, pairs filtered by element-pair cutoffs
-    ii, jj, ss = [], [], []
+    ii, jj, dd, ss = [], [], [], []
     for f in range(n_frames):
         i, j, d, shift = neighbour_pairs(positions[f], cells[f], pbc, table.max_cutoff)
         keep = d <= table.cutoff[el_idx[i], el_idx[j]]
         ii.append(i[keep] + f * n_atoms)
         jj.append(j[keep] + f * n_atoms)
+        dd.append(d[keep])
         ss.append(shift[keep])
     i = np.concatenate(ii).astype(np.int64)
     j = np.concatenate(jj).astype(np.int64)
+    dist = np.concatenate(dd).astype(float)
     shift = np.concatenate(ss).astype(np.int64).reshape(-1, 3)
 
     # one entry per bond: i < j, or a bond to the atom's own image counted with its positive shift
     first_nonzero = shift[np.arange(len(shift)), np.argmax(shift != 0, axis=1)] if len(shift) else shift[:, 0]
     bond_mask = (~is_mod[i]) & (~is_mod[j]) & ((i < j) | ((i == j) & (first_nonzero > 0)))
-    bi, bj, bshift = i[bond_mask], j[bond_mask], shift[bond_mask]
+    bi, bj, bshift, bdist = i[bond_mask], j[bond_mask], shift[bond_mask], dist[bond_mask]
     coord_mask = is_mod[i] & ~is_mod[j]
     ci, cj, cshift = i[coord_mask], j[coord_mask], shift[coord_mask]  # modifier ci coordinates cj
+    cdist = dist[coord_mask]
 
     # fragments = connected components among non-modifiers
     graph = coo_matrix((np.ones(len(bi), dtype=np.int8), (bi, bj)), shape=(m_atoms, m_atoms))
@@ -226,18 +234,16 @@ def _speciate_batch(
     mod_valence = np.array([Element(s).group if c == _CLASS_MODIFIER else 0 for s, c in zip(table.symbols, table.cls)])
     charges[is_mod] = np.where(n_neg_neigh[is_mod] > 0, mod_valence[el[is_mod]], 0)
 
-    # metals: electrostatic valence (what modifiers leave of each anion's charge)
+    # metals: bond-valence states, neutral per fragment and frame (interfaceflow.analysis.oxidation)
     metal = cls_atom == _CLASS_METAL
     if metal.any():
-        gift = charges[ci[neg_pairs]] / n_neg_neigh[ci[neg_pairs]]
-        received = np.bincount(cj[neg_pairs], weights=gift, minlength=m_atoms)
-        left = np.maximum(0.0, -charges - received) * negative
-        mi = np.concatenate([bi, bj])
-        aj = np.concatenate([bj, bi])
-        mpair = metal[mi] & negative[aj]
-        n_metal_neigh = np.bincount(aj[mpair], minlength=m_atoms)
-        share = left[aj[mpair]] / np.maximum(n_metal_neigh[aj[mpair]], 1)
-        charges[metal] = np.bincount(mi[mpair], weights=share, minlength=m_atoms)[metal]
+        received = _modifier_gifts(
+            charges, ci[neg_pairs], cj[neg_pairs], cdist[neg_pairs], el, table
+        )
+        bonds = _MetalBonds.of(bi, bj, bdist, metal, negative)
+        charges[metal] = _metal_states(
+            charges, received, bonds, el, frag_of_atom, n_frag, frame_of_atom, table
+        )[metal]
 
     # Li coordination: per atom and per fragment (distinct Li)
     # (a Li image is distinct by atom index and by periodic image relative to the fragment)
@@ -282,6 +288,98 @@ def _speciate_batch(
         li_neigh=li_neigh,
         bonds=np.stack([bi, bj], axis=1),
     )
+
+
+@dataclass
+class _MetalBonds:
+    """Bonds from metal atoms to negatively charged atoms (both directions of the bond list)."""
+
+    metal: np.ndarray  # (P,) metal atom
+    anion: np.ndarray  # (P,) negative atom
+    distance_A: np.ndarray  # (P,)
+
+    @classmethod
+    def of(cls, bi, bj, distance_A, metal: np.ndarray, negative: np.ndarray) -> _MetalBonds:
+        mi, aj = np.concatenate([bi, bj]), np.concatenate([bj, bi])
+        d = np.concatenate([distance_A, distance_A])
+        keep = metal[mi] & negative[aj]
+        return cls(mi[keep], aj[keep], d[keep])
+
+
+def _modifier_gifts(
+    charges: np.ndarray,
+    mod: np.ndarray,
+    anion: np.ndarray,
+    distance_A: np.ndarray,
+    el: np.ndarray,
+    table: _ElementTable,
+) -> np.ndarray:
+    """(M,) charge each anion receives from its modifiers, e.
+
+    A modifier shares its charge among its anion neighbours in proportion to their bond valences
+    (equal shares for pairs without parameters), so a neighbour drifting across the cutoff in MD
+    changes the shares smoothly.
+    """
+    m_atoms = len(charges)
+    r0 = table.r0_A[el[mod], el[anion]]
+    bond_valence = np.exp((np.nan_to_num(r0) - distance_A) / BOND_VALENCE_B_A)
+    weight = np.where(np.isfinite(r0), bond_valence, 1.0)
+    total = np.bincount(mod, weights=weight, minlength=m_atoms)
+    return np.bincount(anion, weights=charges[mod] * weight / total[mod], minlength=m_atoms)
+
+
+def _electrostatic_valence(
+    charges: np.ndarray, received: np.ndarray, bonds: _MetalBonds
+) -> np.ndarray:
+    """Pauling: what the modifiers leave of each anion's charge, shared equally by its metals, e."""
+    m_atoms = len(charges)
+    left = np.maximum(0.0, -charges - received)
+    n_metal = np.bincount(bonds.anion, minlength=m_atoms)
+    share = left[bonds.anion] / np.maximum(n_metal[bonds.anion], 1)
+    return np.bincount(bonds.metal, weights=share, minlength=m_atoms)
+
+
+def _metal_states(
+    charges: np.ndarray,
+    received: np.ndarray,
+    bonds: _MetalBonds,
+    el: np.ndarray,
+    frag_of_atom: np.ndarray,
+    n_frag: int,
+    frame_of_atom: np.ndarray,
+    table: _ElementTable,
+) -> np.ndarray:
+    """(M,) oxidation states of the metal atoms bonded to anions (0 for every other atom).
+
+    Bond-valence sums (Pauling's valence for elements without parameters) rounded to allowed
+    states; the metals of a fragment compensate its other atoms and the modifiers' gifts to them,
+    then the metals of a frame compensate all its other atoms (the frame is neutral), then
+    noise-sized disproportionation of one element in one frame is undone.
+    """
+    m_atoms = len(charges)
+    r0 = table.r0_A[el[bonds.metal], el[bonds.anion]]
+    bvs, known = bond_valence_sums(bonds.metal, bonds.distance_A, r0, m_atoms)
+    valence = np.where(known, bvs, _electrostatic_valence(charges, received, bonds))
+    cation = np.flatnonzero(np.bincount(bonds.metal, minlength=m_atoms) > 0)
+    non_metal = table.cls[el] != _CLASS_METAL
+    others = (frag_of_atom >= 0) & non_metal
+    uncompensated = charges[others] + received[others]
+    frag_target = -np.bincount(frag_of_atom[others], weights=uncompensated, minlength=n_frag)
+    frame_target = -np.bincount(
+        frame_of_atom[non_metal], weights=charges[non_metal], minlength=int(frame_of_atom.max()) + 1
+    )
+    levels = []
+    for owner, target in ((frag_of_atom, frag_target), (frame_of_atom, frame_target)):
+        ids, group = np.unique(owner[cation], return_inverse=True)
+        levels.append((group.ravel(), target[ids]))
+    family_key = frame_of_atom[cation] * len(table.symbols) + el[cation]
+    family = np.unique(family_key, return_inverse=True)[1].ravel()
+    out = np.zeros(m_atoms)
+    ecat = el[cation]
+    out[cation] = cation_oxidation_states(
+        valence[cation], table.ox_states[ecat], table.ox_penalty[ecat], levels, family
+    )
+    return out
 
 
 def _distinct_count(

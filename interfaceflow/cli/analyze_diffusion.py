@@ -138,11 +138,11 @@ def diffusion(
 
         doc.plot_paths.append(str(plot_msd(doc.results[0], plot)))
     if as_json:
-        out = dict(doc.results[0].summary())
+        out = doc.results[0].summary().model_dump()
         out["frame_interval_fs"] = doc.results[0].frame_interval_fs
         out["n_frames"] = doc.results[0].n_frames
         out["trajectory"] = str(trajectory)
-        out["results"] = [res.summary() for res in doc.results]
+        out["results"] = [res.summary().model_dump() for res in doc.results]
         out["plot_paths"] = doc.plot_paths
         typer.echo(json.dumps(out))
         return
@@ -159,23 +159,27 @@ def _print_summary(doc) -> None:
         f"{first.n_frames} frames every {first.frame_interval_fs:g} fs, species {first.species}"
         + (f", T = {first.temperature_K:g} K" if first.temperature_K else "")
     )
-    table = Table("region", "direction", "atoms", "D (cm²/s)", "fit window (ps)", "σ (S/cm)")
+    table = Table("region", "direction", "atoms", "status", "D (cm²/s)", "fit window (ps)", "σ (S/cm)")
     for res in doc.results:
-        sigma = "-"
-        if res.conductivity_S_per_cm is not None:
-            sigma = f"{res.conductivity_S_per_cm:.3g} ± {res.conductivity_err_S_per_cm:.2g}"
+        row = res.summary()
+        if row.status == "diffusive":
+            D = f"{row.D_cm2_per_s:.3g} ± {_g(row.D_err_cm2_per_s)}"
+            sigma = "-" if row.conductivity_S_per_cm is None else (
+                f"{row.conductivity_S_per_cm:.3g} ± {_g(row.conductivity_err_S_per_cm)}")
+        else:  # no bare number for a non-diffusive MSD: only the upper bound
+            D = f"< {_g(row.D_upper_bound_cm2_per_s)}"
+            sigma = "-" if row.conductivity_upper_bound_S_per_cm is None else (
+                f"< {row.conductivity_upper_bound_S_per_cm:.3g}")
         start, end = res.fit_window_fs
-        table.add_row(
-            res.region or "all",
-            res.direction,
-            str(res.n_atoms),
-            f"{res.D_cm2_per_s:.3g} ± {res.D_err_cm2_per_s:.2g}",
-            f"{start / 1000:.3g}-{end / 1000:.3g}",
-            sigma,
-        )
+        table.add_row(res.region or "all", res.direction, str(res.n_atoms), row.status, D,
+                      f"{start / 1000:.3g}-{end / 1000:.3g}", sigma)
     console.print(table)
     for res in doc.results:
         for note in res.warnings:
             console.print(f"[yellow]note ({res.region or 'all'}, {res.direction}):[/] {note}")
     for path in doc.plot_paths:
         console.print(f"plot: {path}")
+
+
+def _g(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2g}"

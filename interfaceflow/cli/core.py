@@ -155,28 +155,20 @@ def compare(
             console.print(f"  {key}: {_short(value)}")
 
 
+#: Fields of each study-document summary that ``interfaceflow run`` and ``results show`` print.
 HEADLINES: dict[str, tuple[str, ...]] = {
-    "build": ("n_atoms", "interface_z_A", "report.strain_pct", "report.area_A2",
-              "report.min_cross_distance_A", "report.electrolyte_formula"),
+    "build": ("n_atoms", "interface_z_A", "strain_pct", "area_A2", "min_cross_distance_A",
+              "electrolyte_formula"),
     "relax": ("converged", "steps", "fmax_eV_per_A", "energy_eV"),
-    "md": ("steps_done", "n_frames", "temperature_K", "timestep_fs", "timings.ns_per_day",
+    "md": ("steps_done", "simulated_time_ps", "n_frames", "temperature_K", "timestep_fs", "ns_per_day",
            "trajectory_path"),
     "thermo": ("reaction", "reaction_energy_eV_per_atom", "predicted_products", "window_lower_V",
                "window_upper_V"),
-    "products": ("final_fragment_counts", "growing_products", "amorphous_products",
-                 "final_thickness_A", "growth_law", "consumption_fu_per_nm2_per_ps",
+    "products": ("final_fragment_counts", "observed_products", "amorphous_products",
+                 "interphase_thickness_A", "growth_law", "consumption_fu_per_nm2_per_ps",
                  "classification", "classification_reason"),
     "profiles": ("potential_step_V", "li_excess_per_nm2", "depletion_width_A", "charge_model"),
-    "arrhenius": ("fits",),
 }
-
-
-def _lookup(mapping: dict, dotted: str):
-    for key in dotted.split("."):
-        if not isinstance(mapping, dict) or key not in mapping:
-            return None
-        mapping = mapping[key]
-    return mapping
 
 
 def _print_study(study) -> None:
@@ -186,28 +178,36 @@ def _print_study(study) -> None:
     console.print(f"  id {study.study_id}   created {study.created:%Y-%m-%d %H:%M:%S} UTC")
     console.print(f"  calculator {prov.plugin} model {prov.model} ({prov.package} {prov.package_version}, "
                   f"{prov.device}, {prov.dtype}, weights sha256 {(prov.weights_sha256 or '-')[:12]})")
-    sections = {"build": study.build, "relax": study.relax, "md": study.md, **study.analyses}
+    sections = {"build": study.build, "relax": study.relax, "md": study.md,
+                **{name: getattr(study.analyses, name) for name in study.analyses.ran()}}
     for name, summary in sections.items():
+        if summary is None:
+            continue
         if name == "diffusion":
             _print_diffusion(summary)
-            continue
-        keys = HEADLINES.get(name, tuple(k for k, v in summary.items() if not isinstance(v, (dict, list))))
-        parts = [f"{key.split('.')[-1]}={_short(value)}" for key in keys
-                 if (value := _lookup(summary, key)) is not None]
-        if parts:
+        elif name == "arrhenius":
+            _print_arrhenius(summary)
+        else:
+            parts = [f"{key}={_short(value)}" for key in HEADLINES[name]
+                     if (value := getattr(summary, key)) is not None]
             console.print(f"  [bold]{name}[/]: " + ", ".join(parts))
 
 
-def _print_diffusion(summary: dict) -> None:
-    for result in summary.get("results", []) or []:
-        sigma = result.get("conductivity_S_per_cm")
-        console.print(
-            f"  [bold]diffusion[/] {result.get('species')} {result.get('region') or 'all'} "
-            f"{result.get('direction')}: D = {_short(result.get('D_cm2_per_s'))} ± "
-            f"{_short(result.get('D_err_cm2_per_s'))} cm²/s"
-            + (f", σ = {_short(sigma)} S/cm" if sigma is not None else "")
-            + (f"  ({len(result['warnings'])} warnings)" if result.get("warnings") else "")
-        )
+def _print_diffusion(summary) -> None:
+    for row in summary.regions:
+        console.print(f"  [bold]diffusion[/] {row.species} {row.region or 'all'} {row.direction} "
+                      f"at {_short(row.temperature_K)} K: {row.headline()}"
+                      + (f"  ({len(row.warnings)} warnings)" if row.warnings else ""))
+
+
+def _print_arrhenius(summary) -> None:
+    for fit in summary.fits:
+        sigma = (f", σ({fit.target_temperature_K:.0f} K) = {_short(fit.conductivity_300K_S_per_cm)} S/cm"
+                 if fit.conductivity_300K_S_per_cm is not None else "")
+        console.print(f"  [bold]arrhenius[/] {fit.species} {fit.region or 'all'} {fit.direction}: "
+                      f"Ea = {_short(fit.Ea_eV)} ± {_short(fit.Ea_err_eV)} eV, "
+                      f"D({fit.target_temperature_K:.0f} K) = {_short(fit.D_300K_cm2_per_s)} cm²/s{sigma}"
+                      + (f"  ({len(fit.warnings)} warnings)" if fit.warnings else ""))
 
 
 def _short(value) -> str:

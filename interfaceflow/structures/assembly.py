@@ -1,5 +1,6 @@
 """Assemble the terminations of one lattice match into cells, and measure what a build is judged by.
 
+:class:`Stacking` plans how many oriented-cell periods each slab gets within an atom budget;
 :func:`built_terminations` stacks the oriented slabs of a match (:mod:`.slabs`, :mod:`.matching`)
 for every termination combination and records each in a :class:`.report.TerminationRecord`; the
 other functions measure a built cell (closest pairs, broken polyanions, fixed atoms, dipoles).
@@ -7,11 +8,13 @@ other functions measure a built cell (closest pairs, broken polyanions, fixed at
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import product
 
 import numpy as np
 from pymatgen.core import Lattice, Structure
 
+from interfaceflow.geometry import structure_neighbour_pairs
 from interfaceflow.structures.matching import LatticeMatch
 from interfaceflow.structures.report import CandidateInterface, TerminationRecord
 from interfaceflow.structures.slabs import OrientedBulk
@@ -19,6 +22,66 @@ from interfaceflow.structures.validation import CENTRE_BOND_A, polyanion_cutoffs
 
 #: Formal oxidation states per region (None where unknown).
 OxidationStates = dict[str, dict[str, float] | None]
+
+
+@dataclass(frozen=True)
+class Stacking:
+    """Slab thickness rules of a build: minimum and target thickness, coating limit, sandwich or slab (Å)."""
+
+    sandwich: bool
+    coating_thickness_A: float
+    min_slab_thickness_A: float
+    target_thickness_A: float
+
+    def copies(self, region: str) -> int:
+        """Slabs of ``region`` in the cell: a sandwich holds the coating on both sides of the electrolyte."""
+        return 2 if (region == "coating" and self.sandwich) else 1
+
+    def min_layers(self, bulk: OrientedBulk, region: str) -> int:
+        """Fewest periods that make the slab at least the minimum thickness (a coating: at most its limit)."""
+        target = self.min_slab_thickness_A
+        if region == "coating":
+            target = min(target, self.coating_thickness_A)
+        return max(1, int(np.ceil(target / bulk.period_A - 1e-6)))
+
+    def atoms_per_A2(self, oriented: dict[str, OrientedBulk], order: list[str]) -> tuple[float, float]:
+        """Atoms per Å² of interface with the thinnest allowed slabs, and with slabs of the target thickness."""
+        thinnest = sum(len(oriented[r].ouc) / oriented[r].area_A2 * self.copies(r) * self.min_layers(oriented[r], r)
+                       for r in order)
+        target = sum(len(oriented[r].ouc) / (oriented[r].area_A2 * oriented[r].period_A) * self.copies(r)
+                     * (min(self.coating_thickness_A, self.target_thickness_A) if r == "coating"
+                        else self.target_thickness_A) for r in order)
+        return thinnest, target
+
+    def min_atoms(self, oriented: dict[str, OrientedBulk], match: LatticeMatch, order: list[str]) -> int:
+        """Atoms of ``match`` with the thinnest allowed slabs."""
+        return sum(len(oriented[r].ouc) * abs(round(np.linalg.det(m))) * self.copies(r)
+                   * self.min_layers(oriented[r], r) for r, m in zip(order, match.supercells))
+
+    def plan(self, oriented: dict[str, OrientedBulk], match: LatticeMatch, order: list[str],
+             max_atoms: int) -> tuple[dict[str, int], int] | None:
+        """Periods per region and total atoms: start at the minimum thickness, then grow the thinnest
+        slab while ``max_atoms`` allows; None when even the thinnest slabs exceed it."""
+        per_layer = {r: len(oriented[r].ouc) * abs(round(np.linalg.det(m))) * self.copies(r)
+                     for r, m in zip(order, match.supercells)}
+        layers = {r: self.min_layers(oriented[r], r) for r in order}
+
+        def total(lay: dict[str, int]) -> int:
+            return sum(lay[r] * per_layer[r] for r in order)
+
+        if total(layers) > max_atoms:
+            return None
+        while True:
+            growable = [r for r in order if not (
+                r == "coating" and (layers[r] + 1) * oriented[r].period_A > self.coating_thickness_A)]
+            growable.sort(key=lambda r: (layers[r] * oriented[r].period_A, order.index(r)))
+            for r in growable:
+                trial = dict(layers, **{r: layers[r] + 1})
+                if total(trial) <= max_atoms:
+                    layers = trial
+                    break
+            else:
+                return layers, total(layers)
 
 
 def _inplane_cell(ref_sl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -77,7 +140,7 @@ def min_pair_distance(structure: Structure, mask_pairs=None, start_A: float = 2.
     """Shortest distance between two sites (only pairs ``mask_pairs(i, j)`` keeps); ``stop_A`` if none is closer."""
     r = start_A
     while r <= stop_A:
-        i, j, _, d = structure.get_neighbor_list(r)
+        i, j, d, _ = structure_neighbour_pairs(structure, r)
         keep = d > 1e-8
         if mask_pairs is not None:
             keep &= mask_pairs(i, j)
@@ -103,7 +166,7 @@ def broken_polyanion_count(structure: Structure) -> int:
     centers = {c for c, _ in cutoffs}
     if not centers:
         return 0
-    i, j, _, d = structure.get_neighbor_list(max(*cutoffs.values(), CENTRE_BOND_A))
+    i, j, d, _ = structure_neighbour_pairs(structure, max(*cutoffs.values(), CENTRE_BOND_A))
     symbols = np.array([s.specie.symbol for s in structure])
     broken = 0
     for c in sorted(centers):

@@ -22,19 +22,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from itertools import product
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from pymatgen.core import Composition, Structure
-from pymatgen.core.surface import get_symmetrically_distinct_miller_indices
 
 from interfaceflow.errors import StructureError
 from interfaceflow.provenance import package_versions
 from interfaceflow.structures.assembly import (
+    Stacking,
     broken_polyanion_count,
     built_terminations,
     dipole_density_eA_per_A2,
@@ -42,10 +44,14 @@ from interfaceflow.structures.assembly import (
     min_pair_distance,
 )
 from interfaceflow.structures.library import load_structure, phase_metadata
-from interfaceflow.structures.matching import LatticeMatch, best_strain_pct, match_lattices, zsl_match_lattices
-from interfaceflow.structures.report import CandidateInterface, InterfaceBuildReport
-from interfaceflow.structures.settings import TARGET_THICKNESS_A, BuildSettings, StrainSide, build_settings
-from interfaceflow.structures.slabs import Miller, OrientedBulk
+from interfaceflow.structures.matching import LatticeMatch, match_lattices, zsl_match_lattices
+from interfaceflow.structures.report import CandidateInterface, InterfaceBuild, InterfaceBuildReport, SearchRecord
+from interfaceflow.structures.settings import BuildSettings, StrainSide, build_settings
+from interfaceflow.structures.slabs import Miller, OrientedBulk, miller_options, parse_miller
+
+logger = logging.getLogger("interfaceflow.structures")
+#: Receives one line per search stage (and per few Miller combinations): ``progress("screened 3/9 ...")``.
+Progress = Callable[[str], None]
 
 #: Score penalty per unit of |ln(area / target area)| (a factor 2 off the target costs 1.4 % strain).
 AREA_WEIGHT = 2.0
@@ -60,6 +66,18 @@ MATCHER_ZSL = "pymatgen ZSLGenerator"
 MATCHER_SCREEN = "numpy ZSL screen"
 MATCHER_FALLBACK = "numpy ZSL screen (pymatgen ZSLGenerator found no such match)"
 SCREENING = "numpy ZSL (interfaceflow.structures.matching.match_lattices)"
+#: Shortest interval between two progress messages about screened Miller combinations (s).
+PROGRESS_INTERVAL_S = 1.0
+#: The no-match error looks for the smallest feasible atom budget up to this many times ``max_atoms`` ...
+FEASIBLE_ATOMS_FACTOR = 3
+#: ... but at least this many atoms,
+FEASIBLE_MIN_ATOMS = 1000
+#: ... for the least strain (%) that fits ``max_atoms`` up to the largest ``max_strain_pct`` allowed,
+FEASIBLE_STRAIN_PCT = 20.0
+#: ... among this many matches (smallest areas first) per Miller combination,
+FEASIBLE_MATCHES = 400
+#: ... and stops when the search has taken this many times ``time_budget_s``.
+FEASIBLE_TIME_FACTOR = 1.5
 
 
 @dataclass
@@ -69,48 +87,6 @@ class _Side:
     structure: Structure
     oxidation_states: dict[str, float] | None
     bulk_modulus_GPa: float | None
-
-
-@dataclass
-class InterfaceBuild:
-    """A built interface: ASE atoms with ``arrays['region']``, the pymatgen structure, and the report."""
-
-    atoms: Any  # ase.Atoms
-    structure: Structure
-    interface_z_A: list[float]
-    report: InterfaceBuildReport
-
-    def write(self, path: str | Path, fmt: str | None = None) -> Path:
-        """Write ``.cif``, ``.extxyz`` or ``POSCAR`` plus ``<path>.report.json`` (report + regions)."""
-        import ase.io
-
-        path = Path(path)
-        name = path.name.lower()
-        if fmt is None:
-            if name.endswith(".cif"):
-                fmt = "cif"
-            elif name.endswith((".extxyz", ".xyz")):
-                fmt = "extxyz"
-            elif "poscar" in name or "contcar" in name or name.endswith(".vasp"):
-                fmt = "poscar"
-            else:
-                raise StructureError(f"cannot tell the format of {path.name}; use a .cif, .extxyz or POSCAR name")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if fmt == "cif":
-            self.structure.to(filename=str(path), fmt="cif")
-        elif fmt == "extxyz":
-            atoms = self.atoms.copy()
-            atoms.info["interface_z_A"] = np.array(self.interface_z_A, dtype=float)
-            atoms.info["fingerprint_sha256"] = self.report.fingerprint_sha256
-            ase.io.write(str(path), atoms, format="extxyz")
-        elif fmt == "poscar":
-            self.structure.to(filename=str(path), fmt="poscar")
-        else:
-            raise StructureError(f"unknown format {fmt!r}; use cif, extxyz or poscar")
-        sidecar = path.with_name(path.name + ".report.json")
-        payload = {"report": self.report.model_dump(mode="json"), "regions": list(self.atoms.arrays["region"])}
-        sidecar.write_text(json.dumps(payload, indent=1))
-        return path
 
 
 # ----------------------------------------------------------------------------------- inputs
@@ -133,30 +109,6 @@ def _side(spec: Any, region: str) -> _Side:
     return _Side(region, Path(str(name)).name, structure, oxi, None)
 
 
-def _parse_miller(miller: Any) -> Miller | None:
-    if miller is None:
-        return None
-    if isinstance(miller, str):
-        parts = miller.replace("(", "").replace(")", "").replace(",", " ").split()
-        if len(parts) == 1 and len(parts[0]) == 3:
-            parts = list(parts[0])
-        miller = parts
-    try:
-        values = tuple(int(x) for x in miller)
-    except (TypeError, ValueError) as exc:
-        raise StructureError(f"bad Miller indices {miller!r}; write them as h,k,l (e.g. 1,0,0)") from exc
-    if len(values) != 3 or not any(values):
-        raise StructureError(f"bad Miller indices {miller!r}; give three integers, not all zero (e.g. 1,0,0)")
-    return values
-
-
-def _miller_options(structure: Structure, miller: Miller | None) -> list[Miller]:
-    if miller is not None:
-        return [miller]
-    options = get_symmetrically_distinct_miller_indices(structure, 1)
-    return sorted((tuple(int(x) for x in m) for m in options), key=lambda m: (sum(map(abs, m)), [-x for x in m]))
-
-
 def _reference_region(sides: dict[str, _Side], strain_side: StrainSide) -> str:
     if strain_side == "electrode":
         return "electrolyte"
@@ -171,114 +123,120 @@ def _reference_region(sides: dict[str, _Side], strain_side: StrainSide) -> str:
 # ----------------------------------------------------------------------------------- planning
 
 
-def _min_layers(bulk: OrientedBulk, region: str, min_slab_thickness_A: float, coating_thickness_A: float) -> int:
-    target = min(min_slab_thickness_A, coating_thickness_A) if region == "coating" else min_slab_thickness_A
-    return max(1, int(np.ceil(target / bulk.period_A - 1e-6)))
+@dataclass
+class _Search:
+    """Limits, clock and progress messages of one candidate search; orients each bulk once."""
 
+    sides: dict[str, _Side]
+    order: list[str]  # reference (unstrained) region first
+    options: dict[str, list[Miller]]
+    stacking: Stacking
+    max_atoms: int
+    max_strain_pct: float
+    max_area_A2: float | None
+    min_inplane_A: float
+    max_miller_index: int
+    time_budget_s: float
+    progress: Progress | None = None
+    cache: dict[tuple[str, Miller], OrientedBulk] = field(default_factory=dict)
+    t0: float = field(default_factory=time.perf_counter)
+    screened: int = 0
+    zsl_combinations: int = 0
+    complete: bool = True
+    said_at: float = -np.inf
 
-def _plan_layers(
-    oriented: dict[str, OrientedBulk], match: LatticeMatch, order: list[str], max_atoms: int, sandwich: bool,
-    coating_thickness_A: float, min_slab_thickness_A: float,
-) -> tuple[dict[str, int], int] | None:
-    """Periods per region: start at the minimum thickness, then grow the thinnest slab while the budget allows."""
-    per_layer = {r: len(oriented[r].ouc) * abs(round(np.linalg.det(m))) for r, m in zip(order, match.supercells)}
-    copies = {r: 2 if (r == "coating" and sandwich) else 1 for r in order}
-    layers = {r: _min_layers(oriented[r], r, min_slab_thickness_A, coating_thickness_A) for r in order}
+    def combos(self) -> list[tuple[Miller, ...]]:
+        """Every Miller combination (in ``order``), lowest indices first."""
+        return sorted(product(*(self.options[r] for r in self.order)),
+                      key=lambda c: sum(abs(x) for m in c for x in m))
 
-    def total(lay: dict[str, int]) -> int:
-        return sum(lay[r] * per_layer[r] * copies[r] for r in order)
-
-    if total(layers) > max_atoms:
-        return None
-    while True:
-        growable = [r for r in order
-                    if not (r == "coating" and (layers[r] + 1) * oriented[r].period_A > coating_thickness_A)]
-        growable.sort(key=lambda r: (layers[r] * oriented[r].period_A, order.index(r)))
-        for r in growable:
-            trial = dict(layers, **{r: layers[r] + 1})
-            if total(trial) <= max_atoms:
-                layers = trial
-                break
-        else:
-            return layers, total(layers)
-
-
-def _enumerate_candidates(
-    sides: dict[str, _Side],
-    millers: dict[str, Miller | None],
-    reference: str,
-    *,
-    max_atoms: int,
-    max_strain_pct: float,
-    max_area_A2: float | None,
-    sandwich: bool,
-    coating_thickness_A: float,
-    min_inplane_A: float = 0.0,
-    min_slab_thickness_A: float = 6.0,
-    target_thickness_A: float = TARGET_THICKNESS_A,
-    matcher: str = MATCHER_SCREEN,
-    combos: list[tuple[Miller, ...]] | None = None,
-    cache: dict[tuple[str, Miller], OrientedBulk] | None = None,
-) -> tuple[list[tuple[CandidateInterface, dict[str, OrientedBulk], LatticeMatch, list[str]]], dict]:
-    """All lattice matches over the Miller options (or ``combos``, in ``order``), scored; plus diagnostics.
-
-    ``matcher`` is :data:`MATCHER_SCREEN` (NumPy) or :data:`MATCHER_ZSL` (pymatgen).
-    """
-    order = _order(sides, reference)
-    options = {r: _miller_options(sides[r].structure, millers.get(r)) for r in order}
-    cache = {} if cache is None else cache
-    find_matches = match_lattices if matcher == MATCHER_SCREEN else zsl_match_lattices
-
-    def orient(region: str, miller: Miller) -> OrientedBulk:
+    def orient(self, region: str, miller: Miller) -> OrientedBulk:
         key = (region, miller)
-        if key not in cache:
-            s = sides[region]
-            cache[key] = OrientedBulk.from_structure(
+        if key not in self.cache:
+            s = self.sides[region]
+            self.cache[key] = OrientedBulk.from_structure(
                 s.structure, miller, region=region, name=s.name,
                 oxidation_states=s.oxidation_states, bulk_modulus_GPa=s.bulk_modulus_GPa,
             )
-        return cache[key]
+        return self.cache[key]
 
-    found = []
-    # unmatched: (reference, other vectors, area) searched again with loose tolerances only when
-    # nothing matched at all, to name the best strain in the error (too slow to do for every combo)
-    diagnostics = {"unmatched": [], "smallest_atoms": None, "searched_area_A2": 0.0}
-    for combo in (combos if combos is not None else product(*(options[r] for r in order))):
-        oriented = {r: orient(r, m) for r, m in zip(order, combo)}
-        copies = {r: 2 if (r == "coating" and sandwich) else 1 for r in order}
-        # atoms per Å² of interface for the thinnest allowed slabs bounds the search area; slabs of
-        # the target thickness give the target area the score prefers
-        density = sum(len(oriented[r].ouc) / oriented[r].area_A2 * copies[r]
-                      * _min_layers(oriented[r], r, min_slab_thickness_A, coating_thickness_A) for r in order)
-        volume_density = sum(len(oriented[r].ouc) / (oriented[r].area_A2 * oriented[r].period_A) * copies[r]
-                             * (min(coating_thickness_A, target_thickness_A) if r == "coating" else target_thickness_A)
-                             for r in order)
-        target_area = max_atoms / volume_density
-        area_cap = min(max_area_A2 or MAX_AREA_OVER_TARGET * target_area, max_atoms / density)
-        diagnostics["searched_area_A2"] = max(diagnostics["searched_area_A2"], area_cap)
-        ref_vectors = oriented[reference].inplane_vectors
-        others = [oriented[r].inplane_vectors for r in order[1:]]
-        if area_cap < oriented[reference].area_A2 * 0.999:
-            smallest = int(np.ceil(oriented[reference].area_A2 * density))
-            if diagnostics["smallest_atoms"] is None or smallest < diagnostics["smallest_atoms"]:
-                diagnostics["smallest_atoms"] = smallest
-            continue
-        matches = find_matches(ref_vectors, others, max_strain_pct=max_strain_pct, max_area_A2=area_cap)
-        if not matches:
-            area = max(area_cap, oriented[reference].area_A2 * 1.01)
-            diagnostics["unmatched"].extend((ref_vectors, other, area) for other in others)
+    def area_limits(self, oriented: dict[str, OrientedBulk], max_atoms: int | None = None) -> tuple[float, float]:
+        """Largest area searched and the target area the score prefers (Å²), for ``max_atoms`` atoms.
+
+        The thinnest allowed slabs bound the search area; slabs of the target thickness give the target area.
+        """
+        thinnest, target = self.stacking.atoms_per_A2(oriented, self.order)
+        max_atoms = self.max_atoms if max_atoms is None else max_atoms
+        return min(self.max_area_A2 or MAX_AREA_OVER_TARGET * max_atoms / target, max_atoms / thinnest), \
+            max_atoms / target
+
+    def atoms_for_area(self, oriented: dict[str, OrientedBulk], area_A2: float) -> int:
+        """Smallest atom budget whose search area reaches ``area_A2`` (``max_area_A2`` aside)."""
+        thinnest, target = self.stacking.atoms_per_A2(oriented, self.order)
+        return int(np.ceil(area_A2 * max(thinnest, target / MAX_AREA_OVER_TARGET) - 1e-6))
+
+    def wide_enough(self, oriented: dict[str, OrientedBulk], match: LatticeMatch) -> bool:
+        ref_sl = match.supercells[0] @ oriented[self.order[0]].inplane_vectors
+        return bool(np.linalg.norm(ref_sl, axis=1).min() >= self.min_inplane_A - 1e-6)
+
+    def elapsed_s(self) -> float:
+        return time.perf_counter() - self.t0
+
+    def expired(self, factor: float = 1.0) -> bool:
+        return self.elapsed_s() > self.time_budget_s * factor
+
+    def say(self, message: str, *, throttle: bool = False) -> None:
+        """Log ``message`` and pass it to the progress callback (``throttle``: at most one per interval)."""
+        now = time.perf_counter()
+        if throttle and now - self.said_at < PROGRESS_INTERVAL_S:
+            logger.debug(message)
+            return
+        self.said_at = now
+        logger.info(message)
+        if self.progress is not None:
+            self.progress(message)
+
+    def record(self, total: int) -> SearchRecord:
+        return SearchRecord(combinations_total=total, combinations_screened=self.screened,
+                            zsl_combinations=self.zsl_combinations, max_miller_index=self.max_miller_index,
+                            time_budget_s=self.time_budget_s, time_s=round(self.elapsed_s(), 3),
+                            complete=self.complete)
+
+
+def _describe(miller: dict[str, Miller]) -> str:
+    return " | ".join(f"{r} ({','.join(map(str, m))})" for r, m in miller.items())
+
+
+def _enumerate_candidates(
+    search: _Search, *, matcher: str = MATCHER_SCREEN, combos: list[tuple[Miller, ...]] | None = None,
+) -> tuple[list[tuple[CandidateInterface, dict[str, OrientedBulk], LatticeMatch, list[str]]], list[dict]]:
+    """Lattice matches over every Miller combination (or ``combos``, in ``search.order``), scored.
+
+    Returns the matches, best first, and the oriented bulks of each combination without one (for
+    the no-match error). ``matcher`` is :data:`MATCHER_SCREEN` (NumPy) or :data:`MATCHER_ZSL`
+    (pymatgen). The screen (``combos`` None) stops when the time budget runs out.
+    """
+    order, reference = search.order, search.order[0]
+    find_matches = match_lattices if matcher == MATCHER_SCREEN else zsl_match_lattices
+    screening = combos is None
+    combos = search.combos() if screening else combos
+    found, unfit = [], []
+    for k, combo in enumerate(combos):
+        if screening and search.expired():
+            search.complete = False
+            search.say(f"time_budget_s={search.time_budget_s:g} ran out after {k}/{len(combos)} Miller "
+                       "combinations; the rest are not screened")
+            break
+        oriented = {r: search.orient(r, m) for r, m in zip(order, combo)}
+        area_cap, target_area = search.area_limits(oriented)
+        matches = []
+        if area_cap >= oriented[reference].area_A2 * 0.999:
+            matches = find_matches(oriented[reference].inplane_vectors, [oriented[r].inplane_vectors for r in order[1:]],
+                                   max_strain_pct=search.max_strain_pct, max_area_A2=area_cap)
+        n_before = len(found)
         for match in matches:
-            ref_sl = match.supercells[0] @ ref_vectors
-            if np.linalg.norm(ref_sl, axis=1).min() < min_inplane_A - 1e-6:
-                continue
-            plan = _plan_layers(oriented, match, order, max_atoms, sandwich, coating_thickness_A,
-                                min_slab_thickness_A)
-            if plan is None:
-                needed = sum(len(oriented[r].ouc) * abs(round(np.linalg.det(m))) * copies[r]
-                             * _min_layers(oriented[r], r, min_slab_thickness_A, coating_thickness_A)
-                             for r, m in zip(order, match.supercells))
-                if diagnostics["smallest_atoms"] is None or needed < diagnostics["smallest_atoms"]:
-                    diagnostics["smallest_atoms"] = needed
+            plan = search.stacking.plan(oriented, match, order, search.max_atoms)
+            if plan is None or not search.wide_enough(oriented, match):
                 continue
             layers, n_atoms = plan
             candidate = CandidateInterface(
@@ -293,6 +251,12 @@ def _enumerate_candidates(
                 matcher=matcher,
             )
             found.append((candidate, oriented, match, order))
+        if len(found) == n_before:
+            unfit.append(oriented)
+        if screening:
+            search.screened = k + 1
+            search.say(f"screened {k + 1}/{len(combos)} Miller combinations in {search.elapsed_s():.1f} s: "
+                       f"{len(found)} matches", throttle=k + 1 < len(combos))
     found.sort(key=_rank)
     unique, seen = [], set()
     for item in found:  # equivalent supercells of one match differ only in their basis
@@ -300,7 +264,7 @@ def _enumerate_candidates(
         if key not in seen:
             seen.add(key)
             unique.append(item)
-    return unique, diagnostics
+    return unique, unfit
 
 
 def _order(sides: dict[str, _Side], reference: str) -> list[str]:
@@ -317,25 +281,34 @@ def _match_key(c: CandidateInterface) -> tuple:
     return miller, round(c.area_A2, 2), strain, c.n_atoms
 
 
-def _matched_with_zsl(found: list[tuple], n_top: int, enumerate_kwargs: dict) -> list[tuple]:
+def _matched_with_zsl(found: list[tuple], n_top: int, search: _Search) -> list[tuple]:
     """Redo the Miller combinations of the best ``n_top`` screened candidates with pymatgen's ZSL.
 
     Their candidates become pymatgen's matches, scored the same way; a screened match that ZSL
     does not reproduce is kept, marked :data:`MATCHER_FALLBACK`. Repeats until the best ``n_top``
-    all come from combinations done with ZSL.
+    all come from combinations done with ZSL, or the time budget runs out (the rest keep the
+    screen's supercells, :data:`MATCHER_SCREEN`).
     """
     done: set[tuple] = set()
     while True:
         pending = [item for item in found[:n_top] if item[0].matcher == MATCHER_SCREEN]
         if not pending:
             return found
+        if search.expired():
+            search.complete = False
+            search.say(f"time_budget_s={search.time_budget_s:g} ran out before pymatgen's ZSLGenerator checked "
+                       f"{len(pending)} of the best {n_top} matches; they keep the screen's supercells")
+            return found
         candidate, _, _, order = pending[0]
         combo = tuple(candidate.miller[r] for r in order)
         if combo in done:  # cannot happen: every candidate of a done combination is relabelled
             return found
         done.add(combo)
+        t0 = time.perf_counter()
         same = [item for item in found if tuple(item[0].miller[r] for r in order) == combo]
-        zsl, _ = _enumerate_candidates(**enumerate_kwargs, matcher=MATCHER_ZSL, combos=[combo])
+        zsl, _ = _enumerate_candidates(search, matcher=MATCHER_ZSL, combos=[combo])
+        search.zsl_combinations += 1
+        search.say(f"pymatgen ZSLGenerator matched {_describe(candidate.miller)} in {time.perf_counter() - t0:.1f} s")
         reproduced = {_match_key(item[0]) for item in zsl}
         missed = [item for item in same if _match_key(item[0]) not in reproduced]
         for item in missed:
@@ -344,24 +317,68 @@ def _matched_with_zsl(found: list[tuple], n_top: int, enumerate_kwargs: dict) ->
         found = sorted([item for item in found if id(item) not in same_ids] + zsl + missed, key=_rank)
 
 
-def _no_match_error(diagnostics: dict, max_strain_pct: float, max_atoms: int) -> StructureError:
-    strains = [best_strain_pct(ref, other, area) for ref, other, area in diagnostics["unmatched"]]
-    best = min((s for s in strains if s is not None), default=None)
-    if best is not None and best > max_strain_pct:
-        return StructureError(
-            f"no lattice match within {max_strain_pct:g}% strain up to {diagnostics['searched_area_A2']:.0f} A^2 "
-            f"(best strain found {best:.2f}%); loosen --max-strain to >= {np.ceil(best * 10) / 10:g} or raise "
-            "--max-area/--max-atoms, or give other Miller indices"
-        )
-    if diagnostics["smallest_atoms"] is not None:
-        return StructureError(
-            f"no lattice match fits {max_atoms} atoms (the smallest needs {diagnostics['smallest_atoms']}); "
-            f"raise --max-atoms to >= {diagnostics['smallest_atoms']} or loosen --max-strain"
-        )
-    return StructureError(
-        f"no lattice match within {max_strain_pct:g}% strain and {diagnostics['searched_area_A2']:.0f} A^2; "
-        "loosen --max-strain or raise --max-area/--max-atoms, or give other Miller indices"
-    )
+def _nearest_feasible(search: _Search, unfit: list[dict]) -> tuple[tuple[int, float] | None, tuple[float, int] | None]:
+    """What would give a match, from the combinations without one.
+
+    Returns ``(atoms, area_A2)`` of the match within ``max_strain_pct`` that needs the smallest
+    atom budget (searched up to :func:`_feasible_atoms`), and ``(strain_pct, atoms)`` of the least
+    strained match (up to :data:`FEASIBLE_STRAIN_PCT`) that fits ``max_atoms``.
+    """
+    order, by_atoms, by_strain = search.order, None, None
+    for oriented in unfit:
+        if search.expired(FEASIBLE_TIME_FACTOR):
+            break
+        ref = oriented[order[0]].inplane_vectors
+        others = [oriented[r].inplane_vectors for r in order[1:]]
+        area_cap, _ = search.area_limits(oriented, _feasible_atoms(search.max_atoms))
+        for match in match_lattices(ref, others, max_strain_pct=search.max_strain_pct, max_area_A2=area_cap,
+                                    max_matches=FEASIBLE_MATCHES):
+            if search.wide_enough(oriented, match):
+                needed = max(search.stacking.min_atoms(oriented, match, order),
+                             search.atoms_for_area(oriented, match.area_A2))
+                if by_atoms is None or needed < by_atoms[0]:
+                    by_atoms = (needed, match.area_A2)
+        area_cap, _ = search.area_limits(oriented)
+        if area_cap < oriented[order[0]].area_A2 * 0.999:
+            continue
+        for match in match_lattices(ref, others, max_strain_pct=FEASIBLE_STRAIN_PCT, max_area_A2=area_cap,
+                                    max_matches=FEASIBLE_MATCHES):
+            plan = search.stacking.plan(oriented, match, order, search.max_atoms)
+            if plan is not None and search.wide_enough(oriented, match) and (
+                    by_strain is None or match.max_strain_pct < by_strain[0]):
+                by_strain = (match.max_strain_pct, plan[1])
+    return by_atoms, by_strain
+
+
+def _feasible_atoms(max_atoms: int) -> int:
+    """Largest atom budget the no-match error searches for a match."""
+    return max(FEASIBLE_ATOMS_FACTOR * max_atoms, FEASIBLE_MIN_ATOMS)
+
+
+def _no_match_error(search: _Search, unfit: list[dict], total: int) -> StructureError:
+    """One line: the limits that found nothing, and the nearest budget or strain that gives a match."""
+    by_atoms, by_strain = _nearest_feasible(search, unfit)
+    limits = f"max_atoms={search.max_atoms} and max_strain_pct={search.max_strain_pct:g}"
+    if search.max_area_A2:
+        limits += f" and max_area_A2={search.max_area_A2:g}"
+    if search.screened < total:
+        limits += (f" in the {search.screened} of {total} Miller combinations screened before "
+                   f"time_budget_s={search.time_budget_s:g} ran out")
+    fixes = []
+    if by_atoms is not None:
+        atoms, area = by_atoms
+        area_fix = f" and max_area_A2={np.ceil(area):g}" if search.max_area_A2 and search.max_area_A2 < area else ""
+        fixes.append(f"the smallest match needs max_atoms={atoms}{area_fix} (raise --max-atoms to {atoms})")
+    if by_strain is not None and by_strain[0] > search.max_strain_pct:
+        strain = np.ceil(by_strain[0] * 10 - 1e-6) / 10
+        fixes.append(f"max_strain_pct={strain:g} gives {by_strain[1]} atoms (loosen --max-strain to {strain:g}; "
+                     f"best strain found {by_strain[0]:.2f}%)")
+    if not fixes:
+        fixes.append(f"none either up to max_atoms={_feasible_atoms(search.max_atoms)} or "
+                     f"{FEASIBLE_STRAIN_PCT:g}% strain; give other Miller indices or raise --set max_miller_index")
+    if search.screened < total:
+        fixes.append(f"raise --set time_budget_s to {2 * search.time_budget_s:g}")
+    return StructureError(f"no lattice match within {limits}: " + ", or ".join(fixes))
 
 
 def _fingerprint(sides: dict[str, _Side], settings: dict) -> str:
@@ -393,6 +410,7 @@ class MatchedCandidates:
     millers: dict[str, Miller | None]
     settings: dict[str, Any]
     found: list[tuple[CandidateInterface, dict[str, OrientedBulk], LatticeMatch, list[str]]]
+    search: SearchRecord | None = None
 
     @property
     def candidates(self) -> list[CandidateInterface]:
@@ -416,45 +434,58 @@ def matched_candidates(
     coating: Any = None,
     settings: BuildSettings | None = None,
     zsl_top: int = AUTO_CANDIDATES,
+    progress: Progress | None = None,
     **overrides: Any,
 ) -> MatchedCandidates:
     """Lattice matches (all Miller options when indices are not given), scored and sorted best first.
 
-    The NumPy screen ranks every Miller combination; the combinations of the best ``zsl_top`` (at
-    least :data:`AUTO_CANDIDATES`) are matched again with pymatgen's ZSLGenerator
-    (``CandidateInterface.matcher``). Arguments as in :func:`build_interface`.
+    The NumPy screen ranks every Miller combination up to ``max_miller_index``; the combinations of
+    the best ``zsl_top`` (at least :data:`AUTO_CANDIDATES`) are matched again with pymatgen's
+    ZSLGenerator (``CandidateInterface.matcher``); the best ``max_candidates`` are kept. The search
+    stops screening when ``time_budget_s`` runs out (``MatchedCandidates.search`` says how far it
+    got). ``progress`` receives one line per stage (also logged to ``interfaceflow.structures``).
+    Arguments as in :func:`build_interface`.
 
     Raises:
-        StructureError: unknown phase, unreadable file, or no lattice match (with the best strain
-            found and the tolerance to loosen).
+        StructureError: unknown phase, unreadable file, or no lattice match (naming the smallest
+            atom budget and the least strain that would give one).
     """
     b = build_settings(settings, **overrides)
-    electrode_miller, electrolyte_miller, coating_miller = b.electrode_miller, b.electrolyte_miller, b.coating_miller
-    max_atoms, max_strain_pct, max_area_A2, vacuum_A = b.max_atoms, b.max_strain_pct, b.max_area_A2, b.vacuum_A
-    strain_side, coating_thickness_A, min_inplane_A = b.strain_side, b.coating_thickness_A, b.min_inplane_A
-    min_slab_thickness_A, target_thickness_A = b.min_slab_thickness_A, b.target_thickness_A
     sides = {"electrode": _side(electrode, "electrode"), "electrolyte": _side(electrolyte, "electrolyte")}
     if coating is not None:
         sides["coating"] = _side(coating, "coating")
-    millers = {"electrode": _parse_miller(electrode_miller), "electrolyte": _parse_miller(electrolyte_miller),
-               "coating": _parse_miller(coating_miller)}
-    enumerate_kwargs = dict(
-        sides=sides, millers=millers, reference=_reference_region(sides, strain_side), max_atoms=max_atoms,
-        max_strain_pct=max_strain_pct, max_area_A2=max_area_A2, sandwich=vacuum_A <= 0,
-        coating_thickness_A=coating_thickness_A, min_inplane_A=min_inplane_A,
-        min_slab_thickness_A=min_slab_thickness_A, target_thickness_A=target_thickness_A,
-        cache={},  # oriented bulks, shared by the screen and the ZSL pass
+    millers = {"electrode": parse_miller(b.electrode_miller), "electrolyte": parse_miller(b.electrolyte_miller),
+               "coating": parse_miller(b.coating_miller)}
+    order = _order(sides, _reference_region(sides, b.strain_side))
+    search = _Search(
+        sides=sides, order=order,
+        options={r: miller_options(sides[r].structure, millers[r], b.max_miller_index) for r in order},
+        stacking=Stacking(sandwich=b.vacuum_A <= 0, coating_thickness_A=b.coating_thickness_A,
+                          min_slab_thickness_A=b.min_slab_thickness_A, target_thickness_A=b.target_thickness_A),
+        max_atoms=b.max_atoms, max_strain_pct=b.max_strain_pct, max_area_A2=b.max_area_A2,
+        min_inplane_A=b.min_inplane_A, max_miller_index=b.max_miller_index, time_budget_s=b.time_budget_s,
+        progress=progress,
     )
-    found, diagnostics = _enumerate_candidates(**enumerate_kwargs)
+    total = len(search.combos())
+    search.say(f"{' | '.join(sides[r].name for r in sides)}: screening {total} Miller combinations "
+               f"(max index {b.max_miller_index}) for matches within {b.max_strain_pct:g}% strain and "
+               f"{b.max_atoms} atoms, {order[0]} unstrained, time budget {b.time_budget_s:g} s")
+    found, unfit = _enumerate_candidates(search)
     if not found:
-        raise _no_match_error(diagnostics, max_strain_pct, max_atoms)
-    found = _matched_with_zsl(found, max(AUTO_CANDIDATES, zsl_top), enumerate_kwargs)
+        raise _no_match_error(search, unfit, total)
+    best = found[0][0]
+    search.say(f"best of {len(found)} matches: {_describe(best.miller)}, "
+               f"{max(best.strain_pct.values()):.2f}% strain, {best.n_atoms} atoms")
+    found = _matched_with_zsl(found, max(AUTO_CANDIDATES, zsl_top), search)
     settings = {
-        "max_atoms": max_atoms, "max_strain_pct": max_strain_pct, "max_area_A2": max_area_A2, "vacuum_A": vacuum_A,
-        "strain_side": strain_side, "coating_thickness_A": coating_thickness_A, "min_inplane_A": min_inplane_A,
-        "min_slab_thickness_A": min_slab_thickness_A, "target_thickness_A": target_thickness_A,
+        "max_atoms": b.max_atoms, "max_strain_pct": b.max_strain_pct, "max_area_A2": b.max_area_A2,
+        "vacuum_A": b.vacuum_A, "strain_side": b.strain_side, "coating_thickness_A": b.coating_thickness_A,
+        "min_inplane_A": b.min_inplane_A, "min_slab_thickness_A": b.min_slab_thickness_A,
+        "target_thickness_A": b.target_thickness_A, "max_miller_index": b.max_miller_index,
+        "max_candidates": b.max_candidates,
     }
-    return MatchedCandidates(sides=sides, millers=millers, settings=settings, found=found)
+    return MatchedCandidates(sides=sides, millers=millers, settings=settings,
+                             found=found[:max(b.max_candidates, zsl_top)], search=search.record(total))
 
 
 def _check_gap(gap_A: float) -> None:

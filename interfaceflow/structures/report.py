@@ -1,8 +1,17 @@
-"""Pydantic documents of the interface builder: candidates, terminations and the build report."""
+"""Documents of the interface builder: candidates, terminations, the search, the build report, the build."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
 from pydantic import BaseModel, Field
+from pymatgen.core import Structure
+
+from interfaceflow.errors import StructureError
 
 
 class CandidateInterface(BaseModel):
@@ -34,6 +43,18 @@ class TerminationRecord(BaseModel):
     electrolyte_dipole_eA: float | None
     min_cross_distance_A: float
     selected: bool = False
+
+
+class SearchRecord(BaseModel):
+    """How far the candidate search got within its limits (Miller index, time budget)."""
+
+    combinations_total: int = Field(description="Miller combinations to screen.")
+    combinations_screened: int = Field(description="Miller combinations screened before the time budget ran out.")
+    zsl_combinations: int = Field(0, description="Combinations matched again with pymatgen's ZSLGenerator.")
+    max_miller_index: int
+    time_budget_s: float
+    time_s: float = Field(description="Wall time of the search.")
+    complete: bool = Field(description="False when the time budget stopped the screen or the ZSL pass early.")
 
 
 class InterfaceBuildReport(BaseModel):
@@ -79,3 +100,46 @@ class InterfaceBuildReport(BaseModel):
     settings: dict
     build_time_s: float
     versions: dict[str, str]
+    search: SearchRecord | None = Field(None, description="Extent of the candidate search (None in older reports).")
+
+
+@dataclass
+class InterfaceBuild:
+    """A built interface: ASE atoms with ``arrays['region']``, the pymatgen structure, and the report."""
+
+    atoms: Any  # ase.Atoms
+    structure: Structure
+    interface_z_A: list[float]
+    report: InterfaceBuildReport
+
+    def write(self, path: str | Path, fmt: str | None = None) -> Path:
+        """Write ``.cif``, ``.extxyz`` or ``POSCAR`` plus ``<path>.report.json`` (report + regions)."""
+        import ase.io
+
+        path = Path(path)
+        name = path.name.lower()
+        if fmt is None:
+            if name.endswith(".cif"):
+                fmt = "cif"
+            elif name.endswith((".extxyz", ".xyz")):
+                fmt = "extxyz"
+            elif "poscar" in name or "contcar" in name or name.endswith(".vasp"):
+                fmt = "poscar"
+            else:
+                raise StructureError(f"cannot tell the format of {path.name}; use a .cif, .extxyz or POSCAR name")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "cif":
+            self.structure.to(filename=str(path), fmt="cif")
+        elif fmt == "extxyz":
+            atoms = self.atoms.copy()
+            atoms.info["interface_z_A"] = np.array(self.interface_z_A, dtype=float)
+            atoms.info["fingerprint_sha256"] = self.report.fingerprint_sha256
+            ase.io.write(str(path), atoms, format="extxyz")
+        elif fmt == "poscar":
+            self.structure.to(filename=str(path), fmt="poscar")
+        else:
+            raise StructureError(f"unknown format {fmt!r}; use cif, extxyz or poscar")
+        sidecar = path.with_name(path.name + ".report.json")
+        payload = {"report": self.report.model_dump(mode="json"), "regions": list(self.atoms.arrays["region"])}
+        sidecar.write_text(json.dumps(payload, indent=1))
+        return path

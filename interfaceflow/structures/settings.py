@@ -50,6 +50,14 @@ class BuildSettings(BaseModel):
     target_thickness_A: float = Field(default=TARGET_THICKNESS_A, gt=0,
                                       description="Slab thickness that sets the target area.")
     candidate_index: int | None = Field(default=None, ge=0, description="See the build report.")
+    max_miller_index: int = Field(default=1, ge=1, le=3,
+                                  description="Largest Miller index searched when indices are not given.")
+    max_candidates: int = Field(default=50, ge=1, description="Matches kept after screening, best score first.")
+    time_budget_s: float = Field(
+        default=120.0, gt=0,
+        description="Wall time of the candidate search; when it runs out the best match found so far is built "
+                    "(the report says so), or the error names what was searched.",
+    )
     seed: int = Field(default=0, description="Recorded in the fingerprint (builds are deterministic).")
 
 

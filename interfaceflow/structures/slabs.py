@@ -16,13 +16,40 @@ from fractions import Fraction
 
 import numpy as np
 from pymatgen.core import Composition, Structure
-from pymatgen.core.surface import SlabGenerator
+from pymatgen.core.surface import SlabGenerator, get_symmetrically_distinct_miller_indices
 from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
 
 from interfaceflow.errors import StructureError
+from interfaceflow.geometry import structure_neighbour_pairs
 from interfaceflow.structures.validation import CENTRE_BOND_A, polyanion_cutoffs
 
 Miller = tuple[int, int, int]
+
+
+def parse_miller(miller: object) -> Miller | None:
+    """Miller indices from (h, k, l) or text ("1,0,0", "(1 0 0)", "100"); None stays None."""
+    if miller is None:
+        return None
+    if isinstance(miller, str):
+        parts = miller.replace("(", "").replace(")", "").replace(",", " ").split()
+        if len(parts) == 1 and len(parts[0]) == 3:
+            parts = list(parts[0])
+        miller = parts
+    try:
+        values = tuple(int(x) for x in miller)
+    except (TypeError, ValueError) as exc:
+        raise StructureError(f"bad Miller indices {miller!r}; write them as h,k,l (e.g. 1,0,0)") from exc
+    if len(values) != 3 or not any(values):
+        raise StructureError(f"bad Miller indices {miller!r}; give three integers, not all zero (e.g. 1,0,0)")
+    return values
+
+
+def miller_options(structure: Structure, miller: Miller | None, max_index: int = 1) -> list[Miller]:
+    """``[miller]``, or the symmetrically distinct planes up to ``max_index``, lowest indices first."""
+    if miller is not None:
+        return [miller]
+    options = get_symmetrically_distinct_miller_indices(structure, max_index)
+    return sorted((tuple(int(x) for x in m) for m in options), key=lambda m: (sum(map(abs, m)), [-x for x in m]))
 
 
 def fragment_cutoffs(structure: Structure) -> dict[tuple[str, str], float]:
@@ -50,7 +77,7 @@ def find_fragments(structure: Structure) -> tuple[list[np.ndarray], np.ndarray]:
         return [np.array([i]) for i in range(n)], positions
     symbols = [site.specie.symbol for site in structure]
     rmax = max(cutoffs.values())
-    centers, points, images, dists = structure.get_neighbor_list(rmax)
+    centers, points, dists, images = structure_neighbour_pairs(structure, rmax)
     adjacency: dict[int, list[tuple[int, np.ndarray]]] = {i: [] for i in range(n)}
     for i, j, image, d in zip(centers, points, images, dists):
         pair = (symbols[i], symbols[j])
@@ -87,18 +114,38 @@ def find_fragments(structure: Structure) -> tuple[list[np.ndarray], np.ndarray]:
     return fragments, positions
 
 
-def primitive_miller(conventional: Structure, miller: Miller) -> tuple[Structure, Miller]:
-    """The primitive cell and the same plane's Miller indices in its basis."""
-    primitive = SpacegroupAnalyzer(conventional, symprec=1e-3).find_primitive()
+#: Largest Miller index accepted in the primitive basis; a plane beyond it is cut from the conventional cell.
+MAX_PRIMITIVE_INDEX = 12
+
+
+def _primitive_basis(conventional: Structure, primitive: Structure | None) -> np.ndarray | None:
+    """Rows: ``primitive``'s vectors in ``conventional``'s basis, or None unless both share one Cartesian frame."""
     if primitive is None or len(primitive) >= len(conventional):
-        return conventional, miller
-    # rows of `m` express primitive vectors in the conventional basis: h' = m @ h
+        return None
     m = np.linalg.solve(conventional.lattice.matrix.T, primitive.lattice.matrix.T).T
+    # a primitive vector is a lattice translation: rational with a small denominator; spglib's
+    # standardised primitive cell of low-symmetry phases is rotated, and then it is not
+    return m if np.allclose(m * 12, np.round(m * 12), atol=1e-3) else None
+
+
+def primitive_miller(conventional: Structure, miller: Miller) -> tuple[Structure, Miller]:
+    """The primitive cell and the same plane's Miller indices in its basis (the conventional cell if none fits)."""
+    primitive = SpacegroupAnalyzer(conventional, symprec=1e-3).find_primitive()
+    m = _primitive_basis(conventional, primitive)
+    if m is None:  # same translations found in the input's own frame
+        primitive = conventional.get_primitive_structure(tolerance=0.01)
+        m = _primitive_basis(conventional, primitive)
+    if m is None:
+        return conventional, miller
+    # h' = m @ h: Miller indices transform like the direct basis vectors
     h = [Fraction(float(x)).limit_denominator(24) for x in m @ np.asarray(miller, dtype=float)]
     denominator = math.lcm(*(f.denominator for f in h))
     ints = [int(f * denominator) for f in h]
     g = math.gcd(*ints)
-    return primitive, tuple(x // g for x in ints)
+    hkl = tuple(x // g for x in ints)
+    if max(map(abs, hkl)) > MAX_PRIMITIVE_INDEX:
+        return conventional, miller
+    return primitive, hkl
 
 
 @dataclass

@@ -10,6 +10,7 @@ import numpy as np
 from pymatgen.core import Composition, Structure
 
 from interfaceflow.errors import StructureError
+from interfaceflow.geometry import structure_neighbour_pairs
 
 #: (centre, ligand) -> longest bond (Å) that still belongs to one polyanion.
 POLYANION_BONDS: dict[tuple[str, str], float] = {
@@ -41,12 +42,10 @@ def ligand_counts(structure: Structure, center: str, ligand: str, cutoff_A: floa
     centers = [i for i, s in enumerate(structure) if s.specie.symbol == center]
     if not centers:
         return np.zeros(0, dtype=int)
-    lig = np.array([s.specie.symbol == ligand for s in structure])
-    counts = []
-    for i in centers:
-        neighbors = structure.get_neighbors(structure[i], cutoff_A)
-        counts.append(sum(1 for n in neighbors if lig[n.index]))
-    return np.array(counts, dtype=int)
+    symbols = np.array([s.specie.symbol for s in structure])
+    i, j, _, _ = structure_neighbour_pairs(structure, cutoff_A)
+    ligand_pairs = symbols[j] == ligand
+    return np.array([int(np.count_nonzero(ligand_pairs & (i == c))) for c in centers], dtype=int)
 
 
 def min_distance_A(structure: Structure) -> float:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from jobflow import Maker
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from pymatgen.core import Structure
 from pymatgen.io.ase import AseAtomsAdaptor
 
@@ -26,6 +26,40 @@ class InterfaceBuildDocument(BaseModel):
     interface_z_A: list[float]
     n_atoms: int
     report: dict[str, Any] = Field(description="Strain, area, terminations, distances, charge, fingerprint.")
+
+    def summary(self) -> BuildSummary:
+        """The headline of the build, as the study document stores it."""
+        return BuildSummary.from_fields({"n_atoms": self.n_atoms, "interface_z_A": self.interface_z_A,
+                                         "report": self.report})
+
+
+class BuildSummary(BaseModel):
+    """What was built: size, cell, interfaces (Å), strain (%) and the electrolyte's integrity."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    geometry: str | None = Field(None, description="sandwich, slab or bulk.")
+    n_atoms: int
+    n_atoms_by_region: dict[str, int] = Field(default_factory=dict)
+    interface_z_A: list[float] = Field(default_factory=list)
+    cell_lengths_A: list[float] = Field(default_factory=list)
+    area_A2: float | None = None
+    miller: dict[str, list[int]] = Field(default_factory=dict)
+    strain_pct: dict[str, float] = Field(default_factory=dict)
+    strained_regions: list[str] = Field(default_factory=list)
+    min_cross_distance_A: float | None = None
+    electrolyte_formula: str | None = None
+    broken_polyanions: int | None = None
+    net_charge_e: float | None = None
+    fingerprint_sha256: str | None = None
+    build_time_s: float | None = None
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any]) -> BuildSummary:
+        """From a build document's fields (or a schema-1 study's ``build`` dict)."""
+        report = fields.get("report") or {}
+        return cls.model_validate({**report, "n_atoms": fields["n_atoms"],
+                                   "interface_z_A": fields.get("interface_z_A") or []})
 
 
 def run_build(electrode: str | None, electrolyte: str, coating: str | None,

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from ase import Atoms
 from jobflow import CURRENT_JOB, Maker, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from pymatgen.core import Structure
 from pymatgen.io.ase import AseAtomsAdaptor
 
@@ -114,6 +114,26 @@ class RelaxDocument(BaseModel):
         )
 
 
+    def summary(self) -> RelaxSummary:
+        """Convergence of the relaxation, as the study document stores it."""
+        return RelaxSummary.model_validate(self.model_dump(include=set(RelaxSummary.model_fields)))
+
+
+class RelaxSummary(BaseModel):
+    """Did the relaxation converge: steps, final largest force (eV/Å), energy (eV), wall time (s)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    converged: bool
+    steps: int
+    fmax_eV_per_A: float
+    fmax_target_eV_per_A: float | None = None
+    energy_eV: float
+    initial_energy_eV: float | None = None
+    cell_c_change_A: float | None = None
+    wall_s: float | None = None
+
+
 class MDTimings(BaseModel):
     """Speed of the MD (this chunk and all chunks so far)."""
 
@@ -193,6 +213,43 @@ class MDDocument(BaseModel):
             calculator=provenance,
             package_versions=package_versions(),
         )
+
+
+    def summary(self) -> MDSummary:
+        """What was simulated and how fast, as the study document stores it."""
+        return MDSummary.from_fields(self.model_dump(exclude={"structure", "settings", "calculator"}))
+
+
+class MDSummary(BaseModel):
+    """The MD as run: ensemble, temperature (K), steps, simulated time (ps), speed, trajectory."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    status: str
+    ensemble: str
+    temperature_K: float
+    timestep_fs: float
+    steps_done: int
+    total_steps: int
+    simulated_time_ps: float
+    n_frames: int
+    traj_interval: int
+    chunk_index: int = 0
+    trajectory_path: str
+    trajectory_size_bytes: int | None = None
+    wall_s: float | None = Field(None, description="Wall time of all chunks, s.")
+    ns_per_day: float | None = None
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any]) -> MDSummary:
+        """From an MD document's fields (or a schema-1 study's ``md`` dict)."""
+        timings = fields.get("timings") or {}
+        return cls.model_validate({
+            **fields,
+            "simulated_time_ps": fields["steps_done"] * fields["timestep_fs"] / 1000.0,
+            "wall_s": timings.get("total_wall_s"),
+            "ns_per_day": timings.get("ns_per_day"),
+        })
 
 
 # ---------------------------------------------------------------------------------------- makers

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from jobflow import Maker
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 from pymatgen.core import Structure
 
 from interfaceflow.analysis.phases import phase_library
@@ -103,6 +103,10 @@ class ThermoReferenceDocument(BaseModel):
     calculator: dict[str, Any] = Field(default_factory=dict)
     package_versions: dict[str, str] = Field(default_factory=dict)
 
+    def summary(self) -> ThermoSummary:
+        """The predicted reaction and stability window, as the study document stores it."""
+        return ThermoSummary.model_validate(self.model_dump(include=set(ThermoSummary.model_fields)))
+
     @classmethod
     def from_reference(cls, ref: ThermoReference, electrolyte: str, electrode: str) -> ThermoReferenceDocument:
         """Build the document from :func:`interfaceflow.analysis.thermo.thermo_reference`'s result."""
@@ -125,6 +129,24 @@ class ThermoReferenceDocument(BaseModel):
             calculator=ref.calculator,
             package_versions=package_versions(),
         )
+
+
+class ThermoSummary(BaseModel):
+    """Thermodynamic prediction: products, reaction energy (eV/atom), stability window (V vs Li/Li⁺)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    chemsys: str
+    predicted_products: dict[str, float] = Field(description="Product formula → molar fraction.")
+    reaction: str
+    mixing_ratio: float | None = None
+    reaction_energy_eV_per_atom: float
+    open_li_reaction_energy_eV_per_atom: float | None = None
+    window_lower_V: float | None = None
+    window_upper_V: float | None = None
+    e_above_hull_eV_per_atom: float | None = None
+    reduction_products: list[str] = Field(default_factory=list)
+    oxidation_products: list[str] = Field(default_factory=list)
 
 
 class ProductsAnalysisDocument(BaseModel):
@@ -162,6 +184,10 @@ class ProductsAnalysisDocument(BaseModel):
         ),
     )
 
+    def summary(self) -> ProductsSummary:
+        """What forms, how thick and how fast, as the study document stores it."""
+        return ProductsSummary.model_validate(self.model_dump(exclude={"arrays"}))
+
     @classmethod
     def from_analysis(
         cls, result: ProductsAnalysis, trajectory_path: str, predicted: dict[str, float] | None = None
@@ -197,6 +223,31 @@ class ProductsAnalysisDocument(BaseModel):
         )
 
 
+class ProductsSummary(BaseModel):
+    """Interphase headline: observed products, thickness (Å), growth law and rate, classification."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    observed_products: dict[str, float] = Field(
+        validation_alias=AliasChoices("observed_products", "growing_products"),
+        description="Phase → fraction gain over the MD (the document's growing_products).",
+    )
+    amorphous_products: dict[str, float] = Field(default_factory=dict)
+    final_fragment_counts: dict[str, int] = Field(default_factory=dict)
+    interphase_thickness_A: float = Field(
+        validation_alias=AliasChoices("interphase_thickness_A", "final_thickness_A"),
+        description="Interphase thickness at the last frame, Å.",
+    )
+    growth_law: str | None = None
+    growth_rate: float | None = None
+    growth_rate_unit: str | None = None
+    consumption_fu_per_nm2_per_ps: float | None = None
+    classification: Literal["passivating", "MIEC", "none"]
+    classification_reason: str = ""
+    predicted_vs_observed: list[ProductComparisonRow] = Field(default_factory=list)
+    reference_source: str | None = None
+
+
 # ------------------------------------------------------------------------------ makers
 @dataclass
 class ThermoReferenceMaker(Maker):
@@ -206,8 +257,8 @@ class ThermoReferenceMaker(Maker):
         name: job name.
         phases: library phase names to relax (every element needs a pure-element phase); None takes
             every library phase inside the chemical system of electrolyte + electrode.
-        extra_structures: name → structure dict (``Structure.as_dict()``) added to the phases
-            (e.g. elemental references the library lacks).
+        extra_structures: name → structure (or its ``as_dict()``) added to the phases (e.g.
+            elemental references the library lacks).
         calculator: :class:`~interfaceflow.plugins.CalculatorSpec` (or a dict of its fields).
         settings: :class:`~interfaceflow.analysis.thermo.ThermoSettings` (FIRE steps and force
             criterion per phase), or a dict of its fields.
@@ -216,7 +267,7 @@ class ThermoReferenceMaker(Maker):
 
     name: str = "thermodynamic reference"
     phases: list[str] | None = None
-    extra_structures: dict[str, dict] = field(default_factory=dict)
+    extra_structures: dict[str, Structure] = field(default_factory=dict)
     calculator: CalculatorSpec = field(default_factory=CalculatorSpec)
     settings: ThermoSettings = field(default_factory=ThermoSettings)
     cache_dir: str | None = None
@@ -224,6 +275,8 @@ class ThermoReferenceMaker(Maker):
     def __post_init__(self) -> None:
         self.calculator = validated_settings(self.calculator, CalculatorSpec, "calculator", PluginError)
         self.settings = validated_settings(self.settings, ThermoSettings, "thermo")
+        self.extra_structures = {name: s if isinstance(s, Structure) else Structure.from_dict(s)
+                                 for name, s in self.extra_structures.items()}
 
     @interfaceflow_job
     def make(self, electrolyte: str, electrode: str = "Li") -> ThermoReferenceDocument:
@@ -238,14 +291,14 @@ def run_thermo(
     calculator: CalculatorSpec,
     settings: ThermoSettings,
     phases: list[str] | None = None,
-    extra_structures: dict[str, dict] | None = None,
+    extra_structures: dict[str, Structure] | None = None,
     cache_dir: str | None = None,
 ) -> ThermoReferenceDocument:
     """Relax the phases of the chemical system with the MLIP and predict reaction and window.
 
     Pure function (no jobflow); arguments as the fields of :class:`ThermoReferenceMaker`.
     """
-    from pymatgen.core import Composition, Structure
+    from pymatgen.core import Composition
 
     from interfaceflow.plugins.registry import get_calculator
 
@@ -257,7 +310,7 @@ def run_thermo(
         structures = _library_phases_in(elements)
     else:
         structures = {name: get_phase(name).structure for name in phases}
-    structures.update({k: Structure.from_dict(v) for k, v in (extra_structures or {}).items()})
+    structures.update(extra_structures or {})
     structures.update(missing_molecular_references(structures, electrolyte_formula, electrode_formula))
     handle = get_calculator(**calculator.model_dump())
     entries = relax_reference_phases(structures, handle, settings=settings, cache_dir=cache_dir)

@@ -5,29 +5,90 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from interfaceflow.analysis.profile_results import ProfileResult, ProfileSummary
 from interfaceflow.plugins.base import CalculatorProvenance
 from interfaceflow.provenance import package_versions
 from interfaceflow.workflows.base import interfaceflow_job
+from interfaceflow.workflows.build import BuildSummary, InterfaceBuildDocument
+from interfaceflow.workflows.md import MDDocument, MDSummary, RelaxDocument, RelaxSummary
+from interfaceflow.workflows.products import (
+    ProductsAnalysisDocument,
+    ProductsSummary,
+    ThermoReferenceDocument,
+    ThermoSummary,
+)
+from interfaceflow.workflows.transport import (
+    ArrheniusDocument,
+    ArrheniusSummary,
+    DiffusionAnalysisDocument,
+    DiffusionSummary,
+)
 
 STUDY_DOC_TYPE = "interface_study"
 # Raise when the document's shape changes, and teach InterfaceStudyDocument to read the old one
 # (tests/data keeps a stored document of every version that must still load).
-STUDY_SCHEMA_VERSION = 1
+STUDY_SCHEMA_VERSION = 2
+
+
+class AnalysesSummary(BaseModel):
+    """Headline of every analysis of a study; an analysis that did not run is None."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    products: ProductsSummary | None = None
+    diffusion: DiffusionSummary | None = None
+    profiles: ProfileSummary | None = None
+    thermo: ThermoSummary | None = None
+    arrhenius: ArrheniusSummary | None = None
+
+    def ran(self) -> list[str]:
+        """Names of the analyses that ran."""
+        return [name for name in type(self).model_fields if getattr(self, name) is not None]
+
+
+#: Document and summary class of every job output a study summarises, by its name in the study.
+SUMMARISED: dict[str, tuple[type[BaseModel], type[BaseModel]]] = {
+    "build": (InterfaceBuildDocument, BuildSummary),
+    "relax": (RelaxDocument, RelaxSummary),
+    "md": (MDDocument, MDSummary),
+    "products": (ProductsAnalysisDocument, ProductsSummary),
+    "diffusion": (DiffusionAnalysisDocument, DiffusionSummary),
+    "profiles": (ProfileResult, ProfileSummary),
+    "thermo": (ThermoReferenceDocument, ThermoSummary),
+    "arrhenius": (ArrheniusDocument, ArrheniusSummary),
+}
+
+
+def summarise(name: str, output: Any) -> BaseModel:
+    """The summary of job output ``name``: its document's ``summary()``, or, for the fields of a
+    document as a dict (a resolved reference, or a schema-1 study), the summary built from them."""
+    document, summary = SUMMARISED[name]
+    if isinstance(output, document):
+        return output.summary()
+    if isinstance(output, BaseModel):
+        output = output.model_dump()
+    fields = {k: v for k, v in output.items() if not k.startswith("@")}
+    if hasattr(summary, "from_fields"):
+        return summary.from_fields(fields)
+    return summary.model_validate(fields)
 
 
 class InterfaceStudyDocument(BaseModel):
     """One finished interface study: what was simulated, with what, and the headline results.
 
     Units: temperatures in K, lengths in Å, times in fs. Large arrays stay in the analysis jobs'
-    documents in the ``data`` store; ``analyses`` holds their small summaries.
+    documents in the ``data`` store; the typed summaries hold the headline numbers at fixed paths
+    (``build.strain_pct``, ``md.simulated_time_ps``, ``analyses.products.observed_products``,
+    ``analyses.products.interphase_thickness_A``, ``analyses.diffusion.regions[i].status``,
+    ``analyses.profiles.potential_step_V``, ``analyses.thermo.window_lower_V``, ...).
     """
 
     doc_type: Literal["interface_study"] = STUDY_DOC_TYPE
     schema_version: int = Field(
         default=STUDY_SCHEMA_VERSION,
-        description="Shape of this document; documents stored before the field existed are 1.",
+        description="Shape of this document; 1: untyped summaries (read and converted on load), 2: typed.",
     )
     study_id: str = Field(description="Identifier of the study (the uuid of its jobflow Flow).")
     name: str
@@ -40,11 +101,30 @@ class InterfaceStudyDocument(BaseModel):
     created: datetime
     provenance: CalculatorProvenance
     package_versions: dict[str, str] = Field(default_factory=dict)
-    recipe: dict[str, Any] = Field(description="The validated recipe, as run.")
-    build: dict[str, Any] = Field(default_factory=dict, description="Interface build report.")
-    relax: dict[str, Any] = Field(default_factory=dict, description="Relaxation convergence.")
-    md: dict[str, Any] = Field(default_factory=dict, description="MD summary and trajectory path.")
-    analyses: dict[str, Any] = Field(default_factory=dict, description="Analysis summaries by name.")
+    recipe: dict[str, Any] = Field(description="The validated recipe, as run (free-form: its own schema).")
+    build: BuildSummary | None = None
+    relax: RelaxSummary | None = None
+    md: MDSummary | None = None
+    analyses: AnalysesSummary = Field(default_factory=AnalysesSummary)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_schema_1(cls, data: Any) -> Any:
+        """Schema 1 stored the job outputs' small fields as dicts: convert them to the summaries."""
+        if not isinstance(data, dict):
+            return data
+        version = data.get("schema_version")
+        if version is None:  # stored before the field existed, unless built here from typed summaries
+            typed = any(isinstance(data.get(key), BaseModel) for key in ("build", "relax", "md", "analyses"))
+            version = STUDY_SCHEMA_VERSION if typed else 1
+        if version != 1:
+            return data
+        data = dict(data, schema_version=STUDY_SCHEMA_VERSION)
+        for key in ("build", "relax", "md"):
+            data[key] = summarise(key, data[key]) if data.get(key) else None
+        data["analyses"] = AnalysesSummary(**{name: summarise(name, fields)
+                                              for name, fields in (data.get("analyses") or {}).items() if fields})
+        return data
 
     def cli_row(self) -> dict[str, Any]:
         """The fields ``interfaceflow results --json`` prints for this study."""
@@ -61,57 +141,18 @@ class InterfaceStudyDocument(BaseModel):
         }
 
 
-_DROPPED_KEYS = {"arrays", "structure", "trajectory_frames", "settings", "calculator",
-                 "package_versions", "@module", "@class", "@version"}
-
-
-def small_summary(output: Any, max_items: int = 24, depth: int = 3) -> Any:
-    """The small, human-readable part of a job output: scalars, short lists, small mappings.
-
-    Large arrays (``arrays``), structures and repeated provenance are dropped: they stay in the
-    job's own document and the ``data`` store.
-    """
-    if isinstance(output, BaseModel):
-        output = dict(output)
-    if hasattr(output, "as_dict"):  # structures and other MSONable objects stay in their own docs
-        return None
-    if isinstance(output, dict):
-        if depth == 0:
-            return None
-        kept = {}
-        for key, value in output.items():
-            if key in _DROPPED_KEYS:
-                continue
-            reduced = small_summary(value, max_items, depth - 1)
-            if reduced is not None:
-                kept[key] = reduced
-        return kept if len(kept) <= max_items * 2 else None
-    if isinstance(output, (list, tuple)):
-        if len(output) > max_items:
-            return None
-        items = [small_summary(v, max_items, depth - 1) for v in output]
-        return items if all(i is not None for i in items) else None
-    if output is None or isinstance(output, (str, int, float, bool)):
-        return output
-    if hasattr(output, "isoformat"):
-        return output.isoformat()
-    return str(output) if len(str(output)) <= 200 else None
-
-
 @interfaceflow_job
 def summarize_study(
     study_id: str,
     recipe: dict[str, Any],
     provenance: dict[str, Any],
-    build: dict[str, Any],
-    relax: dict[str, Any],
-    md: dict[str, Any],
+    build: InterfaceBuildDocument | dict[str, Any],
+    relax: RelaxDocument | dict[str, Any],
+    md: MDDocument | dict[str, Any],
     analyses: dict[str, Any],
 ) -> InterfaceStudyDocument:
-    """Collect the outputs of one study into its :class:`InterfaceStudyDocument`."""
+    """Collect the summaries of one study's job outputs into its :class:`InterfaceStudyDocument`."""
     calc = recipe["calculator"]
-    build, relax, md = small_summary(build), small_summary(relax), small_summary(md)
-    analyses = {name: small_summary(output) for name, output in analyses.items()}
     return InterfaceStudyDocument(
         study_id=study_id,
         name=recipe["name"],
@@ -124,9 +165,10 @@ def summarize_study(
         created=datetime.now(timezone.utc),
         provenance=CalculatorProvenance(**provenance),
         package_versions=package_versions(),
+        schema_version=STUDY_SCHEMA_VERSION,
         recipe=recipe,
-        build=build,
-        relax=relax,
-        md=md,
-        analyses=analyses,
+        build=summarise("build", build),
+        relax=summarise("relax", relax),
+        md=summarise("md", md),
+        analyses=AnalysesSummary(**{name: summarise(name, output) for name, output in analyses.items()}),
     )

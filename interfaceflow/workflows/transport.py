@@ -25,10 +25,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from jobflow import Flow, Maker, job
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from interfaceflow.analysis.arrhenius import ArrheniusResult
 from interfaceflow.analysis.diffusion import DiffusionResult, DiffusionSettings, analyze_diffusion
+from interfaceflow.analysis.diffusion_results import DiffusionSummaryRow
 from interfaceflow.errors import AnalysisError, RecipeError
 from interfaceflow.io.trajectory import read_trajectory
 from interfaceflow.validation import validated_settings
@@ -73,6 +74,37 @@ class DiffusionAnalysisDocument(BaseModel):
                 return res
         raise AnalysisError(f"no diffusion result for region={region!r}, direction={direction!r}")
 
+    def summary(self) -> DiffusionSummary:
+        """One row per region and direction (D and sigma only where diffusive)."""
+        return DiffusionSummary(temperature_K=self.temperature_K, frame_interval_fs=self.frame_interval_fs,
+                                regions=[res.summary() for res in self.results])
+
+
+class DiffusionSummary(BaseModel):
+    """Li diffusion headline of one trajectory at ``temperature_K`` (K): one row per region."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    temperature_K: float | None = None
+    frame_interval_fs: float | None = None
+    regions: list[DiffusionSummaryRow] = Field(default_factory=list)
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any]) -> DiffusionSummary:
+        """From a diffusion document's fields (or a schema-1 study's ``diffusion`` dict)."""
+        rows = fields.get("regions")
+        if rows is None:
+            rows = [DiffusionSummaryRow.from_fields(r) for r in fields.get("results") or []]
+        return cls(temperature_K=fields.get("temperature_K"), frame_interval_fs=fields.get("frame_interval_fs"),
+                   regions=rows)
+
+    def region(self, name: str | None = None, direction: str = "xyz") -> DiffusionSummaryRow:
+        """The row of one region (None: whole cell) and direction."""
+        for row in self.regions:
+            if row.region == name and row.direction == direction:
+                return row
+        raise AnalysisError(f"no diffusion result for region={name!r}, direction={direction!r}")
+
 
 class ArrheniusDocument(BaseModel):
     """Arrhenius fits of one flow: one per (species, region, direction) seen at every T."""
@@ -89,6 +121,37 @@ class ArrheniusDocument(BaseModel):
             if res.region == region and res.direction == direction:
                 return res
         raise AnalysisError(f"no Arrhenius fit for region={region!r}, direction={direction!r}")
+
+    def summary(self) -> ArrheniusSummary:
+        """Ea (eV), D and sigma at the target temperature per region, without the per-T lists."""
+        return ArrheniusSummary.model_validate(self.model_dump())
+
+
+class ArrheniusFitSummary(BaseModel):
+    """One Arrhenius fit: Ea (eV), D (cm²/s) and sigma (S/cm) at ``target_temperature_K`` (K)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    species: str
+    region: str | None = None
+    direction: str = "xyz"
+    Ea_eV: float
+    Ea_err_eV: float
+    target_temperature_K: float
+    D_300K_cm2_per_s: float
+    D_300K_err_cm2_per_s: float
+    conductivity_300K_S_per_cm: float | None = None
+    conductivity_300K_err_S_per_cm: float | None = None
+    warnings: list[str] = Field(default_factory=list)
+
+
+class ArrheniusSummary(BaseModel):
+    """Arrhenius headline of a flow: the temperatures (K) and one fit per region and direction."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    temperatures_K: list[float]
+    fits: list[ArrheniusFitSummary]
 
 
 # ------------------------------------------------------------------------------ pure functions
