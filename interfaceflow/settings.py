@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Device = Literal["auto", "cpu", "cuda"]
@@ -35,8 +35,20 @@ class InterfaceflowSettings(BaseSettings):
         ),
     )
     run_dir: Path = Field(
-        default=Path("interfaceflow-runs"),
-        description="Where jobs write trajectories, checkpoints and logs (env INTERFACEFLOW_RUN_DIR).",
+        default=Path.home() / ".interfaceflow" / "runs",
+        description=(
+            "Where jobs write trajectories, checkpoints and logs (env INTERFACEFLOW_RUN_DIR); a "
+            "relative path is made absolute against the working directory when the settings are "
+            "read, so jobs running in their own folders still find it."
+        ),
+    )
+    thermo_cache_dir: Path = Field(
+        default=Path.home() / ".interfaceflow" / "cache" / "thermo",
+        description=(
+            "Cache of the MLIP-relaxed thermodynamic reference phases, shared by every run and "
+            "process (env INTERFACEFLOW_THERMO_CACHE_DIR); a relative path is made absolute "
+            "against the working directory when the settings are read."
+        ),
     )
     calculator_plugin: str = Field(
         default="sevennet",
@@ -52,6 +64,11 @@ class InterfaceflowSettings(BaseSettings):
             "A pickled model can run arbitrary code when loaded: only load files you trust."
         ),
     )
+
+    @field_validator("run_dir", "thermo_cache_dir", mode="after")
+    @classmethod
+    def _absolute_cache(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
 
 
 @lru_cache(maxsize=1)

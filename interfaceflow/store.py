@@ -1,9 +1,12 @@
 """Job stores: the embedded on-disk default and MongoDB (or any maggma store) from a spec file.
 
-The embedded store is a jobflow :class:`~jobflow.JobStore` made of two montydb (SQLite-backed)
-collections in one directory: ``outputs`` (documents) and ``outputs_data`` (the additional ``data``
-store for big arrays). It needs no server and persists across processes. Choose the directory with
-``--store DIR``, the ``INTERFACEFLOW_STORE`` environment variable, or the settings object.
+The embedded store is a jobflow :class:`~jobflow.JobStore` made of two indexed collections in one
+SQLite file, ``<dir>/interfaceflow.sqlite`` (:class:`~interfaceflow.sqlite_store.SQLiteStore`):
+``outputs`` (documents) and ``outputs_data`` (the additional ``data`` store for big arrays). It
+needs no server, persists across processes and takes concurrent writers. Choose the directory with
+``--store DIR``, the ``INTERFACEFLOW_STORE`` environment variable, or the settings object. A
+directory written by earlier versions (montydb) is copied into the SQLite file the first time it is
+opened; the montydb files stay as they were.
 
 For production, point ``INTERFACEFLOW_STORE_CONFIG`` (or ``--store-config``) at a jobflow JobStore
 spec file, e.g. a ``MongoStore`` docs store plus a ``GridFSStore`` (or ``S3Store``) ``data`` store.
@@ -16,11 +19,16 @@ from pathlib import Path
 from jobflow import JobStore
 from maggma.stores import MontyStore
 
+from interfaceflow.sqlite_store import SQLiteStore
+
 from interfaceflow.errors import StoreError
 from interfaceflow.settings import get_settings
 
 DOCS_COLLECTION = "outputs"
 DATA_COLLECTION = "outputs_data"
+SQLITE_FILE = "interfaceflow.sqlite"
+#: Marker of a directory written by the montydb backend of earlier versions.
+MONTY_MARKER = "monty.storage.cfg"
 
 
 def embedded_job_store(directory: str | Path) -> JobStore:
@@ -34,11 +42,27 @@ def embedded_job_store(directory: str | Path) -> JobStore:
             "choose a writable one with --store or INTERFACEFLOW_STORE"
         ) from None
 
-    def collection(name: str) -> MontyStore:
-        return MontyStore(name, database_path=str(directory), database_name="interfaceflow",
-                          storage="sqlite")
+    database = directory / SQLITE_FILE
+    legacy = (directory / MONTY_MARKER).is_file() and not database.exists()
+    store = JobStore(SQLiteStore(database, DOCS_COLLECTION, key="uuid"),
+                     additional_stores={"data": SQLiteStore(database, DATA_COLLECTION, key="blob_uuid")})
+    if legacy:
+        _copy_montydb(directory, store)
+    return store
 
-    return JobStore(collection(DOCS_COLLECTION), additional_stores={"data": collection(DATA_COLLECTION)})
+
+def _copy_montydb(directory: Path, store: JobStore) -> None:
+    """Copy the collections of a montydb store directory (earlier versions) into ``store``."""
+    store.connect()
+    targets = {DOCS_COLLECTION: (store.docs_store, ["uuid", "index"]),
+               DATA_COLLECTION: (store.additional_stores["data"], ["blob_uuid"])}
+    for name, (target, key) in targets.items():
+        source = MontyStore(name, database_path=str(directory), database_name="interfaceflow", storage="sqlite")
+        source.connect()
+        docs = [{k: v for k, v in doc.items() if k != "_id"} for doc in source.query()]
+        if docs:
+            target.update(docs, key=key)
+        source.close()
 
 
 def job_store_from_config(path: str | Path) -> JobStore:

@@ -181,7 +181,7 @@ def test_arrhenius_maker_from_recipe():
         name="bulk",
         electrode="Li",
         electrolyte="Li6PS5Cl",
-        md={"timestep_fs": 1.0, "steps": 50},
+        md={"timestep_fs": 1.0, "steps": 50, "traj_interval": 1},
         analyses={"diffusion": {"directions": ["xy"], "stride": 2}},
     )
     maker = ArrheniusMaker.from_recipe(recipe, [500.0, 700.0], haven_ratio=0.4)

@@ -54,10 +54,14 @@ def test_build_list_prints_candidates():
     (["build", "Li", "LPSCl", "-o", "x.unknownext"], "cannot tell the format"),
 ])
 def test_build_errors_are_one_line(args, needle):
+    # progress lines of the search (stderr, 'build: ...') may precede it; the error is the last line
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     lines = [ln for ln in result.output.splitlines() if ln.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error:") and needle in lines[0]
+    assert lines[-1].startswith("error:") and needle in lines[-1]
+    assert all(ln.startswith("build: ") for ln in lines[:-1])
+    quiet = CliRunner().invoke(app, [*args, "--quiet"])
+    assert [ln for ln in quiet.output.splitlines() if ln.strip()] == lines[-1:]
 
 
 def test_structures_lists_the_library():

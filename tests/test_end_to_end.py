@@ -87,6 +87,17 @@ def test_run_prints_a_summary_with_provenance(finished_study):
         assert row["conductivity_S_per_cm"] is None and row["D_upper_bound_cm2_per_s"] > 0
 
 
+def test_show_prints_no_bare_diffusion_coefficient_for_a_40_fs_run(finished_study):
+    """40 fs of MD is vibration, not diffusion: every region is printed as an upper bound."""
+    store, summary = finished_study
+    shown = run_cli("show", summary["study_id"], "--store", str(store), env_extra={"COLUMNS": "200"})
+    assert shown.returncode == 0, shown.stderr
+    lines = [line for line in shown.stdout.splitlines() if "diffusion" in line]
+    assert len(lines) == len(summary["analyses"]["diffusion"]["regions"]) > 0
+    for line in lines:
+        assert "D < " in line and "D = " not in line and "σ = " not in line, line
+
+
 def test_results_are_listed_by_a_new_process(finished_study):
     store, summary = finished_study
     listing = run_cli("results", "--store", str(store), "--json")

@@ -16,6 +16,7 @@ from interfaceflow.analysis.growth import (
     bin_deviation,
     classify_interphase,
     conducting_states,
+    consumed_extent,
     consumption_rate,
     fit_growth_laws,
     growing_isolated_anions,
@@ -77,6 +78,18 @@ def test_consumption_rate_per_area_and_time():
     # two interfaces share the consumption; two S2 per formula unit halve it again
     rate2, _ = consumption_rate(spec, "S2", n_interfaces=2, fragments_per_formula_unit=2.0)
     assert rate2 == pytest.approx(rate / 4)
+
+
+def test_reaction_extent_counts_the_fragments_gone_by_the_end():
+    traj, _ = disulfide_to_sulfide_trajectory(n_frames=11)
+    spec = speciate_trajectory(traj, interface_z_A=0.0)
+    counts = spec.fragment_counts[:, spec.fragment_labels.index("S2")].astype(float)
+    assert counts[-1] < counts[0]  # the constructed trajectory converts S2 into S
+    per_nm2, fraction = consumed_extent(spec, "S2")
+    lost = counts[0] - counts[-1:].mean()  # 11 frames: the last tenth is the last frame
+    assert fraction == pytest.approx(lost / counts[0]) and 0 < fraction <= 1
+    assert per_nm2 == pytest.approx(lost / (spec.area_A2[0] / 100.0))
+    assert consumed_extent(spec, "PS4") == (None, None)  # not present
 
 
 def _ge_to_alloy_trajectory():

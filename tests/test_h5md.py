@@ -60,8 +60,9 @@ def test_layout_follows_the_shared_h5md_contract(tmp_path):
     with h5py.File(path, "r") as h5:
         assert list(h5["h5md"].attrs["version"]) == [1, 1]
         assert h5["h5md/creator"].attrs["name"] == "interfaceflow"
-        assert h5["particles/all/species"].dtype == np.int32
-        assert list(h5["particles/all/region"].asstr()[()]) == [
+        assert h5["particles/all/species/value"].dtype == np.int32  # time-dependent, for znh5md
+        assert (h5["particles/all/species/value"][()] == [3, 3, 15, 16, 16]).all()
+        assert list(h5["parameters/region"].asstr()[()]) == [
             "electrode",
             "electrode",
             "electrolyte",
@@ -78,12 +79,14 @@ def test_layout_follows_the_shared_h5md_contract(tmp_path):
         for element, shape in {
             "particles/all/position": (7, N_ATOMS, 3),
             "particles/all/velocity": (7, N_ATOMS, 3),
-            "particles/all/force": (7, N_ATOMS, 3),
-            "particles/all/potential_energy": (7, N_ATOMS),
+            "particles/all/species": (7, N_ATOMS),
+            "particles/all/forces": (7, N_ATOMS, 3),  # eV/Å (ASE, znh5md)
+            "particles/all/force": (7, N_ATOMS, 3),  # kJ/mol/Å (MDAnalysis)
+            "particles/all/energies": (7, N_ATOMS),
             "particles/all/box/edges": (7, 3, 3),
-            "observables/potential_energy": (7,),
-            "observables/temperature": (7,),
-            "observables/stress": (7, 6),
+            "observables/all/potential_energy": (7,),
+            "observables/all/temperature": (7,),
+            "observables/all/stress": (7, 6),
         }.items():
             value = h5[f"{element}/value"]
             assert value.shape == shape
@@ -94,7 +97,9 @@ def test_layout_follows_the_shared_h5md_contract(tmp_path):
         assert h5["parameters"].attrs["timestep_fs"] == 2.0
         assert h5["parameters"].attrs["run_status"] == "running"
         assert np.array_equal(h5["particles/all/position/value"][3], frames[3]["position"])
-        assert np.array_equal(h5["observables/stress/value"][2], frames[2]["observables"]["stress"])
+        assert np.array_equal(h5["observables/all/stress/value"][2], frames[2]["observables"]["stress"])
+        assert np.array_equal(h5["particles/all/forces/value"][4], frames[4]["per_atom"]["force"])
+        assert h5["particles/all/force/value"].attrs["unit"] == "kJ mol-1 Angstrom-1"
 
 
 def test_buffer_reaches_disk_on_flush_and_not_before(tmp_path):

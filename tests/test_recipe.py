@@ -14,7 +14,7 @@ MINIMAL = {"name": "t", "electrode": "Li", "electrolyte": "Li6PS5Cl"}
 def test_shipped_recipes_validate(path):
     recipe = load_recipe(path)
     assert recipe.name == path.stem
-    assert recipe.md.steps > 0 and recipe.max_atoms <= 400  # shipped recipes are CPU-demo sized
+    assert recipe.md.steps > 0 and recipe.max_atoms <= 500  # shipped recipes are CPU-demo sized
     assert recipe.calculator.plugin == "sevennet"  # the offline default: runs without downloads
 
 
@@ -31,8 +31,8 @@ def test_defaults_come_from_settings(monkeypatch):
 
 
 def test_set_overrides_parse_values_as_yaml():
-    recipe = load_recipe("li_li6ps5cl", ["md.steps=12", "md.ensemble=nve", "build.electrode_miller=[1,1,0]"])
-    assert recipe.md.steps == 12 and recipe.md.ensemble == "nve"
+    recipe = load_recipe("li_li6ps5cl", ["md.steps=120", "md.ensemble=nve", "build.electrode_miller=[1,1,0]"])
+    assert recipe.md.steps == 120 and recipe.md.ensemble == "nve"
     assert recipe.build.electrode_miller == (1, 1, 0)
 
 
@@ -129,3 +129,28 @@ def test_set_analyses_list_selects_and_keeps_the_recipe_settings():
     assert recipe.analyses.profiles.compensating_region == "electrode"  # kept from the recipe
     recipe = load_recipe("li_li6ps5cl", overrides=["analyses.profiles.n_blocks=3"])
     assert recipe.analyses.profiles.n_blocks == 3 and recipe.analyses.profiles.relative_permittivity == 4.0
+
+
+def test_too_short_an_md_for_diffusion_fails_before_anything_runs():
+    with pytest.raises(RecipeError, match="gives 11 frames; diffusion needs at least 12: raise md.steps"):
+        load_recipe("li_li6ps5cl", overrides=["md.steps=10", "md.traj_interval=1"])
+    assert load_recipe("li_li6ps5cl", overrides=["md.steps=10", "md.traj_interval=1",
+                                                 "analyses.diffusion=null"]).analyses.diffusion is None
+
+
+def test_a_recipe_file_without_a_name_is_named_after_the_file(tmp_path):
+    path = tmp_path / "my_li_llzo.yaml"
+    path.write_text("electrode: Li\nelectrolyte: LLZO\n")
+    assert load_recipe(path).name == "my_li_llzo"
+    assert load_recipe(path, overrides=["name=other"]).name == "other"
+
+
+def test_the_run_directory_is_absolute_and_outside_the_working_directory(tmp_path, monkeypatch):
+    from interfaceflow.settings import InterfaceflowSettings
+
+    monkeypatch.delenv("INTERFACEFLOW_RUN_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    default = InterfaceflowSettings()
+    assert default.run_dir.is_absolute() and not default.run_dir.is_relative_to(tmp_path)
+    monkeypatch.setenv("INTERFACEFLOW_RUN_DIR", "relative/runs")
+    assert InterfaceflowSettings().run_dir == tmp_path / "relative" / "runs"

@@ -62,6 +62,7 @@ from interfaceflow.analysis.diffusion_fit import (
     fit_line,
     local_loglog_slope,
 )
+from interfaceflow.analysis.diffusion_kinisi import KinisiCheck, kinisi_cross_check
 from interfaceflow.analysis.diffusion_results import DiffusionResult, nernst_einstein_conductivity
 from interfaceflow.analysis.diffusion_settings import (
     HOP_LENGTH_A,
@@ -331,23 +332,40 @@ def analyze_diffusion(
                 warnings.warn(
                     f"{where} ({canonical_direction(direction)}): {message}", stacklevel=2
                 )
-            results.append(
-                DiffusionResult.from_fit(
-                    fit,
-                    species=settings.species,
-                    direction=canonical_direction(direction),
-                    settings=settings,
-                    region=sel.name,
-                    region_mode=sel.mode,
-                    region_bounds_z_A=sel.bounds,
-                    temperature_K=temperature_K,
-                    number_density_per_A3=sel.number_density_per_A3,
-                    number_density_estimated=sel.density_estimated,
-                    framework_species=framework_species,
-                    drift_removed=settings.remove_drift,
-                    trajectory_path=traj.source or None,
-                    metallic_elements=None if settings.conductivity_in_metals else sel.metallic_elements,
-                    no_conductivity_reason=None if settings.conductivity_in_metals else sel.no_conductivity_reason,
-                )
+            result = DiffusionResult.from_fit(
+                fit,
+                species=settings.species,
+                direction=canonical_direction(direction),
+                settings=settings,
+                region=sel.name,
+                region_mode=sel.mode,
+                region_bounds_z_A=sel.bounds,
+                temperature_K=temperature_K,
+                number_density_per_A3=sel.number_density_per_A3,
+                number_density_estimated=sel.density_estimated,
+                framework_species=framework_species,
+                drift_removed=settings.remove_drift,
+                trajectory_path=traj.source or None,
+                metallic_elements=None if settings.conductivity_in_metals else sel.metallic_elements,
+                no_conductivity_reason=None if settings.conductivity_in_metals else sel.no_conductivity_reason,
             )
+            if settings.kinisi_cross_check:
+                result.kinisi = _kinisi_check(traj, sel, result, dt, canonical_direction(direction))
+            results.append(result)
     return results
+
+
+def _kinisi_check(traj: TrajectoryData, sel: _Selection, result: DiffusionResult, dt_fs: float,
+                  direction: str) -> KinisiCheck | None:
+    """kinisi's D for a diffusive result whose atoms are followed over the whole run, else None."""
+    if result.status != "diffusive":
+        return None
+    if not np.all(sel.lengths == traj.n_frames):
+        result.warnings.append("no kinisi cross-check: it needs atoms followed over the whole run "
+                               "(region_mode 'start')")
+        return None
+    return kinisi_cross_check(
+        traj.positions_A, traj.cells_A, traj.numbers, np.unique(sel.atoms), direction=direction,
+        frame_interval_fs=dt_fs, start_fs=result.fit_window_fs[0], D_cm2_per_s=result.D_cm2_per_s,
+        D_err_cm2_per_s=result.D_err_cm2_per_s,
+    )

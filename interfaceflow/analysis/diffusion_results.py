@@ -21,6 +21,7 @@ from interfaceflow.analysis.diffusion_fit import (
     regime_status,
     upper_bound_D_cm2_per_s,
 )
+from interfaceflow.analysis.diffusion_kinisi import KinisiCheck
 from interfaceflow.analysis.diffusion_settings import HOP_LENGTH_A, DiffusionSettings, RegionMode
 from interfaceflow.provenance import package_versions
 
@@ -79,6 +80,7 @@ class DiffusionResult(BaseModel):
     drift_removed: bool = True
     framework_species: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    kinisi: KinisiCheck | None = Field(None, description="kinisi's D for the same atoms (kinisi_cross_check).")
     trajectory_path: str | None = None
     settings: dict[str, Any] = Field(default_factory=dict)
     package_versions: dict[str, str] = Field(default_factory=dict)
@@ -215,6 +217,8 @@ class DiffusionSummaryRow(BaseModel):
     temperature_K: float | None = None
     number_density_per_A3: float | None = None
     haven_ratio: float = 1.0
+    kinisi_D_cm2_per_s: float | None = Field(None, description="kinisi's posterior median (cross-check).")
+    kinisi_agrees: bool | None = None
     warnings: list[str] = Field(default_factory=list)
 
     @classmethod
@@ -228,6 +232,9 @@ class DiffusionSummaryRow(BaseModel):
             HOP_LENGTH_A**2,
         )
         diffusive = status == "diffusive"
+        kinisi = fields.get("kinisi") or {}
+        if isinstance(kinisi, BaseModel):
+            kinisi = kinisi.model_dump()
         D_bound = fields.get("D_upper_bound_cm2_per_s")
         if not diffusive and D_bound is None and fields.get("fit_window_fs"):
             D_bound = upper_bound_D_cm2_per_s(
@@ -256,6 +263,8 @@ class DiffusionSummaryRow(BaseModel):
             temperature_K=fields.get("temperature_K"),
             number_density_per_A3=fields.get("number_density_per_A3"),
             haven_ratio=fields.get("haven_ratio", 1.0),
+            kinisi_D_cm2_per_s=kinisi.get("D_median_cm2_per_s") if diffusive else None,
+            kinisi_agrees=kinisi.get("agrees") if diffusive else None,
             warnings=list(fields.get("warnings") or []),
         )
 

@@ -51,6 +51,11 @@ class DiffusionSettings(BaseModel):
     min_independent_samples: float = Field(20.0, description="Warn below this many samples.")
     charge_number: float = Field(1.0, description="Charge number z of the mobile ion.")
     haven_ratio: float = Field(1.0, gt=0.0, description="Tracer/charge diffusion ratio H_R.")
+    kinisi_cross_check: bool = Field(
+        False,
+        description="Also estimate D and its uncertainty with kinisi (pip install kinisi) for every diffusive "
+        "result whose atoms are followed over the whole run; stored as the result's 'kinisi'.",
+    )
     conductivity_in_metals: bool = Field(
         False,
         description="Also report sigma for named regions made of metals only (e.g. the Li electrode), "

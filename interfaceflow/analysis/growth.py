@@ -256,6 +256,26 @@ def consumption_rate(
     return float(-slope / fragments_per_formula_unit / area_nm2), fragment
 
 
+def consumed_extent(
+    speciation: TrajectorySpeciation,
+    fragment: str | None,
+    *,
+    fragments_per_formula_unit: float = 1.0,
+    n_interfaces: int = 1,
+) -> tuple[float | None, float | None]:
+    """Reaction extent at the end of the run: electrolyte consumed (formula units per nm² of
+    interface) and the fraction of the first frame's ``fragment`` units gone (mean of the last
+    tenth of the frames against the first frame; negative values are noise around zero)."""
+    if fragment is None or fragment not in speciation.fragment_labels or speciation.n_frames < 2:
+        return None, None
+    counts = speciation.fragment_counts[:, speciation.fragment_labels.index(fragment)].astype(float)
+    if counts[0] <= 0:
+        return None, None
+    lost = counts[0] - counts[-max(1, len(counts) // 10):].mean()
+    area_nm2 = float(np.mean(speciation.area_A2)) / 100.0 * max(n_interfaces, 1)
+    return float(lost / fragments_per_formula_unit / area_nm2), float(lost / counts[0])
+
+
 # ----------------------------------------------------------------------------- classification
 @dataclass
 class InterphaseClassification:

@@ -27,6 +27,7 @@ from interfaceflow.analysis.growth import (
     best_growth_law,
     classify_interphase,
     conducting_states,
+    consumed_extent,
     consumption_rate,
     fit_growth_laws,
     growing_isolated_anions,
@@ -86,6 +87,8 @@ class ProductsAnalysis:
     growth_rate_unit: str | None
     consumption_fu_per_nm2_per_ps: float | None
     characteristic_fragment: str | None
+    consumed_fu_per_nm2: float | None
+    consumed_fraction: float | None
     growing_products: dict[str, float]
     amorphous_products: dict[str, float]
     conducting_states: dict[str, float]
@@ -135,6 +138,8 @@ class ProductsAnalysis:
             "growth_fits": fits,
             "characteristic_fragment": self.characteristic_fragment,
             "consumption_fu_per_nm2_per_ps": self.consumption_fu_per_nm2_per_ps,
+            "consumed_fu_per_nm2": self.consumed_fu_per_nm2,
+            "consumed_fraction": self.consumed_fraction,
             "growing_products": self.growing_products,
             "amorphous_products": self.amorphous_products,
             "conducting_states": self.conducting_states,
@@ -220,6 +225,9 @@ def analyze_products(
     rate, fragment = consumption_rate(
         spec, characteristic, fragments_per_formula_unit=fragments_per_formula_unit, n_interfaces=n_if
     )
+    consumed, consumed_fraction = consumed_extent(
+        spec, fragment, fragments_per_formula_unit=fragments_per_formula_unit, n_interfaces=n_if
+    )
     products = growing_phases(assignment) if assignment is not None else {}
     conducting = conducting_states(spec, changed)
     amorphous = growing_isolated_anions(spec)
@@ -234,6 +242,8 @@ def analyze_products(
         growth_rate_unit=best.unit if best else None,
         consumption_fu_per_nm2_per_ps=rate,
         characteristic_fragment=fragment,
+        consumed_fu_per_nm2=consumed,
+        consumed_fraction=consumed_fraction,
         growing_products=products,
         amorphous_products=amorphous,
         conducting_states=conducting,

@@ -4,7 +4,12 @@
    calculator (FIRE on positions and cell, a few steps) and returns pymatgen
    ``ComputedStructureEntry`` objects with the raw MLIP energies. Results are cached on disk
    (JSON, one file per phase) keyed by the calculator provenance (plugin, model, weights hash,
-   dtype, package version), the input structure and the relaxation settings.
+   dtype, package version), the input structure and the relaxation settings. The cache lives at
+   one absolute place shared by every run and process (setting ``thermo_cache_dir``, env
+   ``INTERFACEFLOW_THERMO_CACHE_DIR``, default ``~/.interfaceflow/cache/thermo``); each file is
+   written to a temporary name and moved into place (``os.replace``), so runs sharing it are safe.
+   Every element without a library phase gets a reference structure
+   (:mod:`interfaceflow.analysis.element_references`).
 2. :func:`build_phase_diagram`: ``PhaseDiagram`` of those energies only (no Materials Project
    entries, no energy corrections).
 3. :func:`interface_reaction`: ``InterfacialReactivity`` between electrolyte and electrode: the
@@ -69,10 +74,37 @@ def _cache_key(structure: Structure, fingerprint: dict, settings: dict) -> str:
 
 
 def default_cache_dir() -> Path:
-    """``<run_dir>/cache/thermo`` from the interfaceflow settings."""
+    """The absolute, shared relaxation cache: setting ``thermo_cache_dir``
+    (env ``INTERFACEFLOW_THERMO_CACHE_DIR``, default ``~/.interfaceflow/cache/thermo``)."""
     from interfaceflow.settings import get_settings
 
-    return Path(get_settings().run_dir) / "cache" / "thermo"
+    return Path(get_settings().thermo_cache_dir).expanduser().resolve()
+
+
+def _read_cached_entry(path: Path):
+    """The cached entry at ``path``, or None when absent or unreadable (then it is recomputed)."""
+    from monty.json import MontyDecoder
+
+    try:
+        return json.loads(path.read_text(), cls=MontyDecoder)
+    except (OSError, ValueError):
+        return None
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file in the same folder, then ``os.replace`` it into place:
+    a reader (another run sharing the cache) sees the old file, no file, or the whole new one."""
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def relax_structure(structure: Structure, calculator, *, fmax: float = 0.05, steps: int = 30, relax_cell: bool = True):
@@ -130,10 +162,10 @@ def relax_reference_phases(
             required with a callable).
         settings: FIRE steps and force criterion (:class:`ThermoSettings`; its defaults if None).
         relax_cell: relax the cell too.
-        cache_dir: JSON cache folder (default ``<run_dir>/cache/thermo``); None entries are not
-            cached when ``cache_dir=False``.
+        cache_dir: JSON cache folder (default :func:`default_cache_dir`, the ``thermo_cache_dir``
+            setting); nothing is cached when ``cache_dir=False``.
     """
-    from monty.json import MontyDecoder, MontyEncoder
+    from monty.json import MontyEncoder
     from pymatgen.entries.computed_entries import ComputedStructureEntry
 
     named = _named_structures(phases)
@@ -150,8 +182,9 @@ def relax_reference_phases(
     entries = []
     for name, structure in named.items():
         path = folder / f"{_cache_key(structure, fingerprint, cache_settings)}.json" if folder is not None else None
-        if path is not None and path.is_file():
-            entries.append(json.loads(path.read_text(), cls=MontyDecoder))
+        cached = _read_cached_entry(path) if path is not None and path.is_file() else None
+        if cached is not None:
+            entries.append(cached)
             continue
         if lazy:
             calculator, lazy = calculator(), False
@@ -163,16 +196,22 @@ def relax_reference_phases(
             relaxed,
             energy,
             parameters={"calculator": fingerprint, **cache_settings},
-            data={"name": name, **info},
+            data={"name": name, **info, **_structure_flags(structure)},
             entry_id=name,
         )
         if path is not None:
-            path.write_text(json.dumps(entry, cls=MontyEncoder))
+            _write_atomic(path, json.dumps(entry, cls=MontyEncoder))
         entries.append(entry)
     return entries
 
 
 ISOLATED_VOLUME_PER_ATOM_A3 = 100.0
+
+
+def _structure_flags(structure: Structure) -> dict:
+    """Provenance flags a structure carries in ``properties`` (e.g. ``reference: 'model'``)."""
+    props = getattr(structure, "properties", None) or {}
+    return {k: props[k] for k in ("reference", "reference_source") if k in props}
 
 
 def is_isolated_molecule(structure: Structure) -> bool:
@@ -196,7 +235,8 @@ def _named_structures(phases) -> dict[str, Structure]:
 
 
 def chemsys_phases(chemsys: str) -> dict[str, Structure]:
-    """Library phases whose elements all lie in ``chemsys`` (e.g. ``"Li-P-S-Cl"``)."""
+    """Library phases whose elements all lie in ``chemsys`` (e.g. ``"Li-P-S-Cl"``), the thermo-only
+    phases (Li2O2) and a reference structure of every element without a library phase."""
     from interfaceflow.analysis.products import phase_library
 
     _, list_phases = phase_library()
@@ -205,13 +245,10 @@ def chemsys_phases(chemsys: str) -> dict[str, Structure]:
     for bulk in list_phases():
         if {el.symbol for el in bulk.structure.composition.elements} <= elements:
             out[bulk.name] = bulk.structure
-    present = {s.composition.elements[0].symbol for s in out.values() if len(s.composition.elements) == 1}
-    missing = elements - present
-    if missing:
-        raise AnalysisError(
-            f"the phase library has no elemental reference for {', '.join(sorted(missing))}; "
-            "pass the phases explicitly, including a structure of each pure element"
-        )
+    from interfaceflow.analysis.element_references import missing_element_references, thermo_only_phases
+
+    out.update(thermo_only_phases(elements))
+    out.update(missing_element_references(out, elements))
     return out
 
 
@@ -403,14 +440,15 @@ def thermo_reference(entries, electrolyte: str, electrode: str = "Li", open_elem
     pd = build_phase_diagram(entries)
     rows = []
     for e in entries:
-        rows.append(
-            {
-                "name": _entry_name(e),
-                "formula": e.composition.reduced_formula,
-                "energy_per_atom_eV": float(e.energy_per_atom),
-                "e_above_hull_eV_per_atom": float(pd.get_e_above_hull(e, allow_negative=True) or 0.0),
-            }
-        )
+        row = {
+            "name": _entry_name(e),
+            "formula": e.composition.reduced_formula,
+            "energy_per_atom_eV": float(e.energy_per_atom),
+            "e_above_hull_eV_per_atom": float(pd.get_e_above_hull(e, allow_negative=True) or 0.0),
+        }
+        data = getattr(e, "data", None) or {}
+        row.update({k: data[k] for k in ("reference", "reference_source") if k in data})
+        rows.append(row)
     calc = {}
     first = entries[0] if entries else None
     if first is not None and getattr(first, "parameters", None):

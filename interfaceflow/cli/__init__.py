@@ -11,7 +11,10 @@ from interfaceflow.cli import analyze_products  # noqa: E402,F401
 from interfaceflow.cli import analyze_profiles  # noqa: E402,F401
 from interfaceflow.cli import build  # noqa: E402,F401
 from interfaceflow.cli import core  # noqa: E402,F401
+from interfaceflow.cli import export  # noqa: E402,F401
 from interfaceflow.cli import hpc  # noqa: E402,F401
+from interfaceflow.cli import plot  # noqa: E402,F401
+from interfaceflow.cli import thermo  # noqa: E402,F401
 
 
 def main() -> None:

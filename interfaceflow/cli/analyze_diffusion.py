@@ -88,6 +88,8 @@ def diffusion(
     plot: Annotated[
         Path | None, typer.Option(help="Write the MSD plot (first result) to this PNG.")
     ] = None,
+    kinisi: Annotated[bool, typer.Option(
+        "--kinisi", help="Cross-check D and its uncertainty with kinisi (pip install kinisi).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Tracer diffusion coefficient (FFT MSD, block error); with --temperature-K, conductivity."""
@@ -113,6 +115,7 @@ def diffusion(
             min_start_fs=min_start_fs,
             n_blocks=blocks,
             remove_drift=not no_drift,
+            kinisi_cross_check=kinisi,
         )
     except ValidationError as exc:
         err = exc.errors()[0]
@@ -174,6 +177,12 @@ def _print_summary(doc) -> None:
         table.add_row(res.region or "all", res.direction, str(res.n_atoms), row.status, D,
                       f"{start / 1000:.3g}-{end / 1000:.3g}", sigma)
     console.print(table)
+    for res in doc.results:
+        if res.kinisi is not None:
+            k = res.kinisi
+            console.print(f"kinisi ({res.region or 'all'}, {res.direction}): D = {k.D_median_cm2_per_s:.3g} cm²/s "
+                          f"(95 % {k.D_ci95_cm2_per_s[0]:.3g}-{k.D_ci95_cm2_per_s[1]:.3g}); "
+                          + ("agrees" if k.agrees else "[red]disagrees[/]") + " with the block-averaged fit")
     for res in doc.results:
         for note in res.warnings:
             console.print(f"[yellow]note ({res.region or 'all'}, {res.direction}):[/] {note}")

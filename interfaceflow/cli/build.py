@@ -33,8 +33,14 @@ def build_command(
         None, "--set", help="Any build setting: --set min_slab_thickness_A=8 (repeatable)."
     ),
     list_only: bool = typer.Option(False, "--list", help="Only list candidate matches; write nothing."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines on stderr."),
 ) -> None:
-    """Build an electrode | (coating |) electrolyte cell and write it with its build report."""
+    """Build an electrode | (coating |) electrolyte cell and write it with its build report.
+
+    Progress lines of the candidate search go to stderr; the search stops after ``--set
+    time_budget_s=...`` (default 120 s) and builds the best match found, or names the atom budget
+    or strain that would give one.
+    """
     from interfaceflow.structures import build_interface, list_candidate_interfaces
 
     import yaml
@@ -57,18 +63,19 @@ def build_command(
         given[key.strip()] = yaml.safe_load(value)
     settings = validated_settings({k: v for k, v in given.items() if v is not None}, BuildSettings,
                                   "build", StructureError)
+    progress = None if quiet else _progress_to_stderr
     if list_only:
         table = Table(title=f"{electrode} | {electrolyte} candidate interfaces")
         for col in ("#", "miller", "strain %", "area A^2", "atoms", "score"):
             table.add_column(col)
         for k, c in enumerate(list_candidate_interfaces(electrode, electrolyte, coating=coating,
-                                                        settings=settings)):
+                                                        settings=settings, progress=progress)):
             table.add_row(str(k), " ".join(f"{r}{m}" for r, m in c.miller.items()),
                           " ".join(f"{r}:{s:.2f}" for r, s in c.strain_pct.items()),
                           f"{c.area_A2:.1f}", str(c.n_atoms), f"{c.score:.2f}")
         console.print(table)
         return
-    build = build_interface(electrode, electrolyte, coating=coating, settings=settings)
+    build = build_interface(electrode, electrolyte, coating=coating, settings=settings, progress=progress)
     path = build.write(output)
     r = build.report
     strains = ", ".join(f"{k} {v:.2f}%" for k, v in r.strain_pct.items())
@@ -76,6 +83,11 @@ def build_command(
         f"wrote {path} ({r.n_atoms} atoms, area {r.area_A2:.1f} A^2, strain {strains}, "
         f"min distance across interface {r.min_cross_distance_A:.2f} A) and {path.name}.report.json"
     )
+
+
+def _progress_to_stderr(message: str) -> None:
+    """One progress line of the build on stderr (stdout keeps the result)."""
+    typer.echo(f"build: {message}", err=True)
 
 
 @app.command("structures")

@@ -30,26 +30,41 @@ ProjectStore = Annotated[
 
 @app.command()
 def run(
-    recipe: Annotated[str, typer.Argument(help="Recipe YAML path, or the name of a shipped recipe.")],
+    recipes: Annotated[list[str], typer.Argument(
+        help="Recipe YAML paths or shipped recipe names; with several, every study runs the MD "
+             "schedule of the first and a side-by-side comparison follows.")],
     store: StoreDir = None,
     store_config: StoreConfig = None,
     set_: Annotated[
         Optional[list[str]],
-        typer.Option("--set", help="Override a recipe value: --set md.steps=500 (repeatable)."),
+        typer.Option("--set", help="Override a recipe value: --set md.steps=500 (repeatable, every recipe)."),
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Build the interface Flow from RECIPE, run it locally into the store, print the summary."""
+    """Build the interface Flow of each RECIPE, run it locally into the store, print the summary."""
     from interfaceflow.workflows.interface import run_study
-    from interfaceflow.workflows.recipe import load_recipe
+    from interfaceflow.workflows.recipe import load_recipe, with_schedule_of
 
-    parsed = load_recipe(recipe, overrides=set_ or [])
-    study = run_study(parsed, store_dir=store, store_config=store_config, progress=not json_output)
+    parsed = [load_recipe(recipe, overrides=set_ or []) for recipe in recipes]
+    for k, other in enumerate(parsed[1:], start=1):
+        parsed[k] = with_schedule_of(parsed[0], other)
+        if parsed[k].md != other.md and not json_output:
+            console.print(f"[yellow]{other.name}: runs the MD schedule of {parsed[0].name}[/]")
+    studies = []
+    for recipe in parsed:
+        study = run_study(recipe, store_dir=store, store_config=store_config, progress=not json_output)
+        studies.append(study)
+        if not json_output:
+            _print_study(study)
+            console.print(f"[bold green]result id:[/] {study.study_id}")
     if json_output:
-        typer.echo(study.model_dump_json(indent=2))
-        return
-    _print_study(study)
-    console.print(f"[bold green]result id:[/] {study.study_id}")
+        payload = [json.loads(s.model_dump_json()) for s in studies]
+        typer.echo(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2))
+    elif len(studies) > 1:
+        from interfaceflow.compare import StudyComparison, StudyRow, schedule_differences
+
+        _print_comparison(StudyComparison(rows=[StudyRow.from_study(s) for s in studies],
+                                          schedule_differences=schedule_differences(studies)))
 
 
 @app.command()
@@ -88,29 +103,59 @@ def plugins() -> None:
 
 @app.command()
 def results(
-    electrode: Annotated[Optional[str], typer.Option(help="Filter by electrode phase.")] = None,
-    electrolyte: Annotated[Optional[str], typer.Option(help="Filter by electrolyte phase.")] = None,
-    calculator: Annotated[Optional[str], typer.Option(help="Filter by calculator plugin.")] = None,
+    electrode: Annotated[Optional[str], typer.Option(help="Electrode phase.")] = None,
+    electrolyte: Annotated[Optional[str], typer.Option(help="Electrolyte phase.")] = None,
+    coating: Annotated[Optional[str], typer.Option(help="Coating phase.")] = None,
+    calculator: Annotated[Optional[str], typer.Option(help="Calculator plugin.")] = None,
+    model: Annotated[Optional[str], typer.Option(help="Calculator model.")] = None,
+    name: Annotated[Optional[str], typer.Option(help="Recipe name.")] = None,
+    min_temperature_k: Annotated[Optional[float], typer.Option("--min-temperature-K", help="Lowest T, K.")] = None,
+    max_temperature_k: Annotated[Optional[float], typer.Option("--max-temperature-K", help="Highest T, K.")] = None,
+    after: Annotated[Optional[str], typer.Option(help="Created on or after this ISO date.")] = None,
+    before: Annotated[Optional[str], typer.Option(help="Created on or before this ISO date.")] = None,
+    product: Annotated[Optional[str], typer.Option(help="An observed product phase, e.g. Li3P.")] = None,
+    classification: Annotated[Optional[str], typer.Option(help="passivating, MIEC or none.")] = None,
+    fields: Annotated[Optional[str], typer.Option(
+        help="Comma-separated columns (any of 'results --format csv'), e.g. name,temperature_K,growth_law.")] = None,
+    format_: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    limit: Annotated[Optional[int], typer.Option(help="At most this many studies (newest first).")] = None,
     store: StoreDir = None,
     store_config: StoreConfig = None,
     project: ProjectStore = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
-    """List finished interface studies in the store, newest first."""
+    """List finished interface studies in the store, newest first, filtered on headline fields."""
+    from interfaceflow.errors import StoreError
     from interfaceflow.results import Results
+    from interfaceflow.tables import to_dataframe
 
+    format_ = "json" if json_output else format_
+    if format_ not in ("table", "json", "csv"):
+        raise StoreError(f"unknown --format {format_!r}; use table, json or csv")
     studies = Results(store_dir=store, config=store_config, project=project).find(
-        electrode=electrode, electrolyte=electrolyte, calculator=calculator
+        limit=limit, electrode=electrode, electrolyte=electrolyte, coating=coating, calculator=calculator,
+        model=model, name=name, min_temperature_K=min_temperature_k, max_temperature_K=max_temperature_k,
+        created_after=after, created_before=before, product=product, classification=classification,
     )
-    rows = [s.cli_row() for s in studies]
-    if json_output:
-        typer.echo(json.dumps(rows, indent=2))
+    if fields is None and format_ != "csv":
+        rows = [s.cli_row() for s in studies]
+    else:
+        columns = [f.strip() for f in fields.split(",")] if fields else None
+        frame = to_dataframe(studies, columns)
+        if format_ == "csv":
+            typer.echo(frame.to_csv(index=False), nl=False)
+            return
+        rows = json.loads(frame.to_json(orient="records", date_format="iso"))
+    if format_ == "json":
+        typer.echo(json.dumps(rows, indent=2, default=str))
         return
+    columns = list(rows[0]) if rows else ["id", "electrode", "electrolyte", "calculator", "model",
+                                          "temperature_K", "created"]
     table = Table(title=f"{len(rows)} interface studies")
-    for column in ("id", "electrode", "electrolyte", "calculator", "model", "temperature_K", "created"):
+    for column in columns:
         table.add_column(column)
     for row in rows:
-        table.add_row(*(str(row[c.header]) for c in table.columns))
+        table.add_row(*(_cell(row.get(c)) for c in columns))
     console.print(table)
 
 
@@ -134,25 +179,87 @@ def show(
 
 @app.command()
 def compare(
-    study_a: Annotated[str, typer.Argument(help="Reference study id (e.g. the uncoated interface).")],
-    study_b: Annotated[str, typer.Argument(help="Study to compare (e.g. the coated interface).")],
+    study_ids: Annotated[list[str], typer.Argument(
+        help="Two or more study ids (or unique prefixes); the first is the reference.")],
+    what: Annotated[Optional[str], typer.Option(
+        help="One analysis across the studies as a tidy table: products, diffusion, profiles or thermo.")] = None,
     store: StoreDir = None,
     store_config: StoreConfig = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
 ) -> None:
-    """Compare the space-charge profiles of two studies; the comparison is stored too."""
+    """Studies side by side (reaction extent, interphase thickness, growth law, window); for two
+    studies with profiles, also their space-charge comparison, which is stored too."""
+    from interfaceflow.compare import compare_studies, compare_table
     from interfaceflow.store import get_job_store
-    from interfaceflow.compare import compare_studies
 
-    comparison = compare_studies(study_a, study_b, store=get_job_store(store, store_config))
-    if json_output:
-        typer.echo(json.dumps(comparison, indent=2, default=str))
+    job_store = get_job_store(store, store_config)
+    if what is not None:
+        _print_tidy(study_ids, what, job_store, json_output)
         return
-    console.print(f"[bold]{comparison['name_a']}[/] ({comparison['study_a'][:8]}) vs "
-                  f"[bold]{comparison['name_b']}[/] ({comparison['study_b'][:8]})")
-    for key, value in comparison.items():
-        if key not in ("study_a", "study_b", "name_a", "name_b"):
-            console.print(f"  {key}: {_short(value)}")
+    table = compare_table(study_ids, store=job_store)
+    with_profiles = [row for row in table.rows if row.potential_step_V is not None]
+    profiles = (compare_studies(study_ids[0], study_ids[1], store=job_store)
+                if len(study_ids) == 2 and len(with_profiles) == 2 else None)
+    if json_output:
+        typer.echo(json.dumps({**table.model_dump(mode="json"), "profiles": profiles}, indent=2, default=str))
+        return
+    _print_comparison(table)
+    if profiles is not None:
+        console.print(f"[bold]profiles[/] {profiles['name_a']} ({profiles['study_a'][:8]}) vs "
+                      f"{profiles['name_b']} ({profiles['study_b'][:8]})")
+        for key, value in profiles.items():
+            if key not in ("study_a", "study_b", "name_a", "name_b"):
+                console.print(f"  {key}: {_short(value)}")
+
+
+def _print_tidy(study_ids: list[str], what: str, job_store, json_output: bool) -> None:
+    from interfaceflow.results import Results
+
+    frame = Results(store=job_store).compare(study_ids, what=what)
+    if json_output:
+        typer.echo(frame.to_json(orient="records", indent=2))
+        return
+    table = Table(title=f"{what} of {len(study_ids)} studies")
+    for column in frame.columns:
+        table.add_column(column)
+    for record in frame.to_dict(orient="records"):
+        table.add_row(*(_cell(value) for value in record.values()))
+    console.print(table)
+
+
+#: Rows of the side-by-side table: label and StudyRow field.
+COMPARISON_ROWS = (
+    ("interface", "interface"), ("calculator", "calculator"), ("T (K)", "temperature_K"),
+    ("MD (ps)", "simulated_time_ps"), ("atoms", "n_atoms"), ("area (Å²)", "area_A2"),
+    ("window (V vs Li)", "window_V"), ("predicted products", "predicted_products"),
+    ("observed products", "observed_products"), ("consumed (f.u./nm²)", "consumed_fu_per_nm2"),
+    ("consumed fraction", "consumed_fraction"), ("consumption (f.u./nm²/ps)", "consumption_fu_per_nm2_per_ps"),
+    ("interphase (Å)", "interphase_thickness_A"), ("growth law", "growth_law"), ("growth rate", "growth_rate"),
+    ("classification", "classification"), ("potential step (V)", "potential_step_V"),
+)
+
+
+def _print_comparison(comparison) -> None:
+    table = Table(title="studies side by side")
+    table.add_column("")
+    for row in comparison.rows:
+        table.add_column(f"{row.name}\n{row.study_id[:8]}")
+    for label, key in COMPARISON_ROWS:
+        table.add_row(label, *(_cell(getattr(row, key)) for row in comparison.rows))
+    console.print(table)
+    if comparison.same_schedule:
+        console.print("same MD schedule (ensemble, temperature, timestep, steps, heating, frames)")
+    else:
+        console.print("[yellow]MD schedules differ:[/] " + ", ".join(
+            f"{key} {values}" for key, values in comparison.schedule_differences.items()))
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, list):
+        return ", ".join(_cell(v) for v in value) if value else "none"
+    return _short(value)
 
 
 #: Fields of each study-document summary that ``interfaceflow run`` and ``results show`` print.

@@ -198,14 +198,10 @@ def _queue_store_document(spec: HPCProjectSpec) -> dict[str, Any]:
 
 
 def _job_store_document(spec: HPCProjectSpec) -> dict[str, Any]:
-    from interfaceflow.store import DATA_COLLECTION, DOCS_COLLECTION
+    """The embedded store of the project directory, serialised (jobflow-remote loads it by class)."""
+    from interfaceflow.store import embedded_job_store
 
-    def collection(name: str) -> dict[str, Any]:
-        return {"type": "MontyStore", "database_path": str(spec.job_store_dir),
-                "database_name": "interfaceflow", "collection_name": name, "storage": "sqlite"}
-
-    return {"docs_store": collection(DOCS_COLLECTION),
-            "additional_stores": {"data": collection(DATA_COLLECTION)}}
+    return embedded_job_store(spec.job_store_dir).as_dict()
 
 
 def project_document(spec: HPCProjectSpec) -> dict[str, Any]:

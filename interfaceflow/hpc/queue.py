@@ -45,8 +45,7 @@ def job_controller(project: str | None = None):
 def _initialise_queue(controller) -> None:
     """Give an empty queue database its counters and indexes (``jf admin reset`` on no flows).
 
-    jobflow-remote also tries to index the job store, which montydb cannot do; its warning about
-    that is noise here, since the embedded store needs no index at the sizes it serves.
+    jobflow-remote logs its housekeeping at warning level while it indexes; that is noise here.
     """
     jf_logger = logging.getLogger("jobflow_remote")
     level = jf_logger.level

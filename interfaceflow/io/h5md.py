@@ -1,23 +1,33 @@
 """Streamed H5MD trajectories: a buffered writer for running MD and a lazy reader.
 
-Layout (H5MD 1.1, lengths in Å, times in fs, energies in eV)::
+Layout (H5MD 1.1, lengths in Å, times in fs, energies in eV), chosen so that znh5md (ASE) and
+MDAnalysis read the file as it is::
 
-    /h5md                         attrs version=[1, 1]; creator/ (name, version); author/ (name)
-    /particles/all/species        (N,) int32 atomic numbers
-    /particles/all/region         (N,) utf-8 labels (optional)
-    /particles/all/position       step (F,) int64, time (F,) float64, value (F, N, 3)
-    /particles/all/velocity       value (F, N, 3) Å/fs        (optional)
-    /particles/all/force          value (F, N, 3) eV/Å        (optional)
-    /particles/all/potential_energy value (F, N) eV per atom (optional)
+    /h5md                         attrs version=[1, 1]; creator/ (name, version); author/ (name, email)
+    /particles/all/species        value (F, N) int32 atomic numbers (time-dependent, as znh5md wants)
+    /particles/all/position       step (F,) int64, time (F,) float64, value (F, N, 3) Å
+    /particles/all/velocity       value (F, N, 3) Å/fs                  (optional)
+    /particles/all/forces         value (F, N, 3) eV/Å, float64          (optional; ASE's name)
+    /particles/all/force          value (F, N, 3) kJ/mol/Å, float32      (with forces; H5MD's name,
+                                  in a unit MDAnalysis knows: it has no eV)
+    /particles/all/energies       value (F, N) eV per atom               (optional; ASE's name)
     /particles/all/box            attrs dimension=3, boundary; edges/{step, time, value (F, 3, 3)}
-    /observables/<name>           potential_energy, kinetic_energy, temperature (F,), stress (F, 6)
-    /parameters                   attrs interface_z_A, timestep_fs, temperature_K, ...
+    /observables/all/<name>       potential_energy, kinetic_energy (eV), temperature (K) (F,),
+                                  stress (F, 6) eV/Å³ (ASE Voigt order)
+    /parameters                   attrs interface_z_A, timestep_fs, temperature_K, ...;
+                                  dataset region (N,) utf-8 labels (optional)
 
 Every time-dependent element shares one ``step`` and one ``time`` dataset (hard links, which H5MD
 allows). Datasets are chunked and resizable along the frame axis; the writer keeps at most
 ``buffer_frames`` frames in memory, so memory does not grow with the length of the run. After
 :meth:`H5MDWriter.flush` returns, every frame appended so far is on disk and the file is
 consistent, which is what checkpoints rely on.
+
+Files written before this layout (``species`` and ``region`` as (N,) datasets under
+``/particles/all``, forces in eV/Å under ``force``, per-atom energies under ``potential_energy``,
+observables directly under ``/observables``) are still read, and resumed in their own layout.
+The reader and writer speak one vocabulary whatever the layout: per-atom elements ``velocity``,
+``force`` (eV/Å) and ``potential_energy`` (eV), observables by name.
 """
 
 from __future__ import annotations
@@ -29,12 +39,14 @@ from typing import Any
 
 import h5py
 import numpy as np
+from ase import units as _ase_units
 
 from interfaceflow.errors import MDError
 
 H5MD_VERSION = (1, 1)
 PER_ATOM_ELEMENTS = ("position", "velocity", "force", "potential_energy")
 OBSERVABLES = ("potential_energy", "kinetic_energy", "temperature", "stress")
+#: Units in H5MD notation (what MDAnalysis translates); the forces ASE reads stay in eV/Å.
 _UNITS = {
     "position": "Angstrom",
     "velocity": "Angstrom fs-1",
@@ -45,34 +57,55 @@ _UNITS = {
     "stress": "eV Angstrom-3",
     "box": "Angstrom",
 }
+#: eV/Å in kJ mol⁻¹ Å⁻¹: the copy of the forces MDAnalysis reads (its force units have no eV).
+EV_PER_A_IN_KJ_PER_MOL_A = 1.0 / (_ase_units.kJ / _ase_units.mol)
+_FORCE_UNIT_TO_EV = {"eV Angstrom-1": 1.0, "kJ mol-1 Angstrom-1": 1.0 / EV_PER_A_IN_KJ_PER_MOL_A}
+#: Where a per-atom element lives: (current layout, layout before the znh5md/MDAnalysis fix).
+_PER_ATOM_PATHS = {
+    "velocity": ("velocity", "velocity"),
+    "force": ("forces", "force"),
+    "potential_energy": ("energies", "potential_energy"),
+}
+_MDA_FORCE = "force:kJ/mol/A"
 
 
 @dataclass(frozen=True)
 class _Element:
-    """One time-dependent H5MD element: where it lives and the shape of one frame."""
+    """One time-dependent H5MD element: where it lives, the shape of one frame, how it is stored."""
 
     path: str
     frame_shape: tuple[int, ...]
-    unit: str
+    unit: str | None
+    dtype: type = np.float64
+    scale: float = 1.0
 
 
 def _elements(
-    n_atoms: int, per_atom: Sequence[str], observables: Sequence[str]
+    n_atoms: int, per_atom: Sequence[str], observables: Sequence[str], legacy: bool = False
 ) -> dict[str, _Element]:
+    """The elements of a file; ``legacy``: the layout written before the znh5md/MDAnalysis fix."""
     elements = {"position": _Element("particles/all/position", (n_atoms, 3), _UNITS["position"])}
+    if not legacy:
+        elements["species"] = _Element("particles/all/species", (n_atoms,), None, np.int32)
     for name in per_atom:
         if name == "position":
             continue
         if name not in PER_ATOM_ELEMENTS:
             raise MDError(f"unknown per-atom H5MD element '{name}'; use {PER_ATOM_ELEMENTS}")
         shape = (n_atoms,) if name == "potential_energy" else (n_atoms, 3)
-        elements[name] = _Element(f"particles/all/{name}", shape, _UNITS[name])
+        where = _PER_ATOM_PATHS[name][1 if legacy else 0]
+        elements[name] = _Element(f"particles/all/{where}", shape, _UNITS[name])
+        if name == "force" and not legacy:
+            elements[_MDA_FORCE] = _Element(
+                "particles/all/force", shape, "kJ mol-1 Angstrom-1", np.float32, EV_PER_A_IN_KJ_PER_MOL_A
+            )
     elements["box"] = _Element("particles/all/box/edges", (3, 3), _UNITS["box"])
     for name in observables:
         if name not in OBSERVABLES:
             raise MDError(f"unknown H5MD observable '{name}'; use {OBSERVABLES}")
         shape = (6,) if name == "stress" else ()
-        elements[f"obs:{name}"] = _Element(f"observables/{name}", shape, _UNITS[name])
+        where = f"observables/{name}" if legacy else f"observables/all/{name}"
+        elements[f"obs:{name}"] = _Element(where, shape, _UNITS[name])
     return elements
 
 
@@ -89,9 +122,12 @@ class H5MDWriter:
     context manager or call :meth:`close`.
     """
 
-    def __init__(self, h5: h5py.File, elements: dict[str, _Element], buffer_frames: int):
+    def __init__(
+        self, h5: h5py.File, elements: dict[str, _Element], buffer_frames: int, numbers: np.ndarray
+    ):
         self._h5 = h5
         self._elements = elements
+        self._numbers = np.asarray(numbers, dtype=np.int32)
         self._buffer_frames = max(1, int(buffer_frames))
         self._buffer: dict[str, list[np.ndarray]] = {key: [] for key in elements}
         self._steps: list[int] = []
@@ -121,15 +157,8 @@ class H5MDWriter:
         meta = h5.create_group("h5md")
         meta.attrs["version"] = np.array(H5MD_VERSION, dtype=np.int32)
         meta.create_group("creator").attrs.update({"name": "interfaceflow", "version": creator_version})
-        meta.create_group("author").attrs["name"] = "interfaceflow"
+        meta.create_group("author").attrs.update({"name": "interfaceflow", "email": ""})
         particles = h5.create_group("particles/all")
-        particles.create_dataset("species", data=numbers)
-        if regions is not None:
-            if len(regions) != n_atoms:
-                raise MDError(f"{len(regions)} region labels for {n_atoms} atoms; give one per atom")
-            particles.create_dataset(
-                "region", data=np.array(list(regions), dtype=h5py.string_dtype("utf-8"))
-            )
         box = particles.create_group("box")
         box.attrs["dimension"] = 3
         box.attrs["boundary"] = np.array(
@@ -139,17 +168,26 @@ class H5MDWriter:
         for key, value in (parameters or {}).items():
             params.attrs[key] = value
         params.attrs["run_status"] = "running"
+        if regions is not None:
+            if len(regions) != n_atoms:
+                h5.close()
+                raise MDError(f"{len(regions)} region labels for {n_atoms} atoms; give one per atom")
+            params.create_dataset(
+                "region", data=np.array(list(regions), dtype=h5py.string_dtype("utf-8"))
+            )
 
         first = None
         for element in elements.values():
             group = h5.require_group(element.path)
-            group.create_dataset(
+            value = group.create_dataset(
                 "value",
                 shape=(0, *element.frame_shape),
                 maxshape=(None, *element.frame_shape),
                 chunks=(_chunk_frames(element.frame_shape), *element.frame_shape),
-                dtype=np.float64,
-            ).attrs["unit"] = element.unit
+                dtype=element.dtype,
+            )
+            if element.unit is not None:
+                value.attrs["unit"] = element.unit
             if first is None:
                 first = group
                 group.create_dataset("step", shape=(0,), maxshape=(None,), chunks=(4096,), dtype=np.int64)
@@ -160,7 +198,7 @@ class H5MDWriter:
                 group["step"] = first["step"]
                 group["time"] = first["time"]
         h5.flush()
-        return cls(h5, elements, buffer_frames)
+        return cls(h5, elements, buffer_frames, numbers)
 
     @classmethod
     def resume(cls, path: str | Path, n_frames: int, *, buffer_frames: int = 16) -> H5MDWriter:
@@ -172,10 +210,17 @@ class H5MDWriter:
                 f"cannot reopen trajectory {path} to continue the run ({exc}); delete the run "
                 "directory to start over"
             ) from exc
-        n_atoms = int(h5["particles/all/species"].shape[0])
-        per_atom = [n for n in PER_ATOM_ELEMENTS if f"particles/all/{n}/value" in h5]
-        observables = [n for n in OBSERVABLES if f"observables/{n}/value" in h5]
-        elements = _elements(n_atoms, per_atom, observables)
+        species = h5["particles/all/species"]
+        legacy = isinstance(species, h5py.Dataset)  # written before the znh5md/MDAnalysis layout
+        numbers = species[()] if legacy else species["value"][0]
+        n_atoms = len(numbers)
+        per_atom = [
+            n for n, paths in _PER_ATOM_PATHS.items()
+            if f"particles/all/{paths[1 if legacy else 0]}/value" in h5
+        ]
+        obs_group = "observables" if legacy else "observables/all"
+        observables = [n for n in OBSERVABLES if f"{obs_group}/{n}/value" in h5]
+        elements = _elements(n_atoms, per_atom, observables, legacy=legacy)
         n_on_disk = int(h5["particles/all/position/value"].shape[0])
         if n_on_disk < n_frames:
             h5.close()
@@ -189,7 +234,7 @@ class H5MDWriter:
         h5["particles/all/position/time"].resize(n_frames, axis=0)
         h5["parameters"].attrs["run_status"] = "running"
         h5.flush()
-        return cls(h5, elements, buffer_frames)
+        return cls(h5, elements, buffer_frames, numbers)
 
     # ------------------------------------------------------------------ writing
     @property
@@ -227,20 +272,24 @@ class H5MDWriter:
         for key, element in self._elements.items():
             if key in ("position", "box"):
                 continue
+            if key == "species":
+                self._buffer[key].append(self._numbers)
+                continue
             if key.startswith("obs:"):
                 value = observables.get(key.removeprefix("obs:"))
             else:
-                value = per_atom.get(key)
+                value = per_atom.get("force" if key == _MDA_FORCE else key)
             if value is None:
                 value = np.full(element.frame_shape, np.nan)
-            self._buffer[key].append(np.array(value, dtype=np.float64))
+            value = np.array(value, dtype=np.float64)
+            self._buffer[key].append(value * element.scale if element.scale != 1.0 else value)
         if len(self._steps) >= self._buffer_frames:
             self._write_buffer()
 
     @property
     def per_atom(self) -> list[str]:
         """Per-atom elements stored besides positions."""
-        return [k for k in self._elements if k not in ("position", "box") and not k.startswith("obs:")]
+        return [k for k in self._elements if k in PER_ATOM_ELEMENTS and k != "position"]
 
     @property
     def observables(self) -> list[str]:
@@ -344,15 +393,22 @@ class H5MDReader:
 
     @property
     def numbers(self) -> np.ndarray:
-        """(N,) atomic numbers."""
-        return np.asarray(self._particles["species"][()], dtype=int)
+        """(N,) atomic numbers (of the first frame where species are time-dependent)."""
+        species = self._particles["species"]
+        if isinstance(species, h5py.Group):
+            species = species["value"]
+            return np.asarray(species[0] if species.shape[0] else np.empty(0), dtype=int)
+        return np.asarray(species[()], dtype=int)
 
     @property
     def regions(self) -> np.ndarray | None:
         """(N,) region labels (str objects), or None."""
-        if "region" not in self._particles:
+        if "parameters/region" in self._h5:
+            dset = self._h5["parameters/region"]
+        elif isinstance(self._particles.get("region"), h5py.Dataset):  # earlier layout
+            dset = self._particles["region"]
+        else:
             return None
-        dset = self._particles["region"]
         try:
             values = dset.asstr()[()]
         except TypeError:  # not a string dataset
@@ -374,20 +430,37 @@ class H5MDReader:
 
     @property
     def per_atom_names(self) -> list[str]:
-        """Per-atom time series stored for every position frame (``velocity``, ``force``, ...)."""
+        """Per-atom time series stored for every position frame (``velocity``, ``force``,
+        ``potential_energy``, ...), by the reader's names whatever the file's layout."""
         n = len(self)
-        return [
-            name
-            for name, item in self._particles.items()
-            if name != "position"
-            and isinstance(item, h5py.Group)
-            and isinstance(item.get("value"), h5py.Dataset)
-            and item["value"].shape[0] == n
-        ]
+        aliases = {new: name for name, (new, _) in _PER_ATOM_PATHS.items()}
+        names: dict[str, None] = {}
+        for path, item in self._particles.items():
+            if (
+                path not in ("position", "species", "box")
+                and isinstance(item, h5py.Group)
+                and isinstance(item.get("value"), h5py.Dataset)
+                and item["value"].shape[0] == n
+            ):
+                names[aliases.get(path, path)] = None
+        return list(names)
 
     def has(self, name: str) -> bool:
         """Whether a per-atom element (``force``) or observable (``stress``) is stored."""
-        return name in self._particles or f"observables/{name}" in self._h5
+        return self._per_atom_path(name) is not None or self._observable_path(name) is not None
+
+    def _per_atom_path(self, name: str) -> str | None:
+        """The group of per-atom element ``name``: current layout first, then the earlier one."""
+        for path in _PER_ATOM_PATHS.get(name, (name,)):
+            if isinstance(self._particles.get(path), h5py.Group):
+                return path
+        return None
+
+    def _observable_path(self, name: str) -> str | None:
+        for path in (f"observables/all/{name}", f"observables/{name}"):
+            if isinstance(self._h5.get(path), h5py.Group):
+                return path
+        return None
 
     @staticmethod
     def _frame_index(frames: FrameSelection, n: int) -> slice | np.ndarray:
@@ -422,9 +495,20 @@ class H5MDReader:
         return data[0] if squeeze else data
 
     def _element(self, name: str, frames: FrameSelection, atoms: FrameSelection) -> np.ndarray:
-        if name not in self._particles:
+        path = self._per_atom_path(name)
+        if path is None:
             raise MDError(f"{self.path.name} has no per-atom '{name}'; the calculator did not provide it")
-        return self._read(self._particles[f"{name}/value"], frames, atoms)
+        dset = self._particles[f"{path}/value"]
+        data = self._read(dset, frames, atoms)
+        if name == "force":  # eV/Å whatever unit the file holds them in
+            unit = dset.attrs.get("unit", _UNITS["force"])
+            unit = unit.decode() if isinstance(unit, bytes) else str(unit)
+            if unit not in _FORCE_UNIT_TO_EV:
+                raise MDError(f"{self.path.name}: forces in unknown unit '{unit}'; "
+                              f"expected one of {sorted(_FORCE_UNIT_TO_EV)}")
+            if _FORCE_UNIT_TO_EV[unit] != 1.0:
+                data = np.asarray(data, dtype=np.float64) * _FORCE_UNIT_TO_EV[unit]
+        return data
 
     def _time_axis(self, name: str, frames: FrameSelection) -> np.ndarray | None:
         """``step`` or ``time`` of the positions: an explicit (F,) dataset or a fixed interval."""
@@ -500,9 +584,11 @@ class H5MDReader:
 
     def observable(self, name: str, frames: FrameSelection = None) -> np.ndarray:
         """An observable series: potential_energy, kinetic_energy (eV), temperature (K), stress."""
-        if f"observables/{name}" not in self._h5:
-            raise MDError(f"{self.path.name} has no observable '{name}'; stored: {list(self._h5['observables'])}")
-        return self._read(self._h5[f"observables/{name}/value"], frames)
+        path = self._observable_path(name)
+        if path is None:
+            stored = [n for n in OBSERVABLES if self._observable_path(n) is not None]
+            raise MDError(f"{self.path.name} has no observable '{name}'; stored: {stored}")
+        return self._read(self._h5[f"{path}/value"], frames)
 
     def atoms(self, frame: int):
         """One frame as an ASE :class:`~ase.Atoms` (positions, cell, velocities when stored)."""
@@ -512,7 +598,7 @@ class H5MDReader:
         atoms = Atoms(
             numbers=self.numbers, positions=self.positions(frame), cell=self.cells(frame), pbc=self.pbc
         )
-        if "velocity" in self._particles:
+        if self._per_atom_path("velocity") is not None:
             atoms.set_velocities(self.velocities(frame) / fs)
         return atoms
 

@@ -6,12 +6,14 @@ Formats (chosen from ``fmt`` or the file suffix):
   read with :class:`interfaceflow.io.h5md.H5MDReader` and sliced on disk, so only the requested
   frames are loaded::
 
-      /particles/all/species                  (N,) int32 atomic numbers
-      /particles/all/region                   (N,) utf-8 strings (optional)
+      /particles/all/species/{step,time,value (F,N) int32 atomic numbers}   (older files: (N,))
+      /parameters/region                      (N,) utf-8 strings (optional; older files: particles/all/region)
       /particles/all/position/{step,time,value (F,N,3) Å}
-      /particles/all/{velocity,force,potential_energy}/...   (optional)
+      /particles/all/{velocity,forces (eV/Å),force (kJ/mol/Å),energies (eV)}/...   (optional)
       /particles/all/box/edges/{step,time,value (F,3,3) Å}, attrs boundary
       /parameters attrs interface_z_A, timestep_fs, temperature_K
+
+  (see :mod:`interfaceflow.io.h5md` for the full layout, which znh5md and MDAnalysis also read).
 
 - ``"extxyz"`` (``.xyz``, ``.extxyz``) and ``"traj"`` (ASE ``.traj``): read with
   :func:`ase.io.iread`.

@@ -20,7 +20,6 @@ is electrode|coating|electrolyte|coating). ``vacuum_A > 0`` gives one stack with
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import time
@@ -45,7 +44,9 @@ from interfaceflow.structures.assembly import (
 )
 from interfaceflow.structures.library import load_structure, phase_metadata
 from interfaceflow.structures.matching import LatticeMatch, match_lattices, zsl_match_lattices
-from interfaceflow.structures.report import CandidateInterface, InterfaceBuild, InterfaceBuildReport, SearchRecord
+from interfaceflow.structures.report import (
+    CandidateInterface, InterfaceBuild, InterfaceBuildReport, SearchRecord, build_fingerprint,
+)
 from interfaceflow.structures.settings import BuildSettings, StrainSide, build_settings
 from interfaceflow.structures.slabs import Miller, OrientedBulk, miller_options, parse_miller
 
@@ -209,12 +210,14 @@ def _describe(miller: dict[str, Miller]) -> str:
 
 def _enumerate_candidates(
     search: _Search, *, matcher: str = MATCHER_SCREEN, combos: list[tuple[Miller, ...]] | None = None,
+    max_area_A2: float | None = None,
 ) -> tuple[list[tuple[CandidateInterface, dict[str, OrientedBulk], LatticeMatch, list[str]]], list[dict]]:
     """Lattice matches over every Miller combination (or ``combos``, in ``search.order``), scored.
 
     Returns the matches, best first, and the oriented bulks of each combination without one (for
     the no-match error). ``matcher`` is :data:`MATCHER_SCREEN` (NumPy) or :data:`MATCHER_ZSL`
-    (pymatgen). The screen (``combos`` None) stops when the time budget runs out.
+    (pymatgen; raises :class:`_OutOfTime` past the time budget). The screen (``combos`` None) stops
+    when the time budget runs out. ``max_area_A2`` lowers the area searched below the budget's.
     """
     order, reference = search.order, search.order[0]
     find_matches = match_lattices if matcher == MATCHER_SCREEN else zsl_match_lattices
@@ -229,10 +232,17 @@ def _enumerate_candidates(
             break
         oriented = {r: search.orient(r, m) for r, m in zip(order, combo)}
         area_cap, target_area = search.area_limits(oriented)
+        if max_area_A2 is not None:
+            area_cap = min(area_cap, max_area_A2)
         matches = []
         if area_cap >= oriented[reference].area_A2 * 0.999:
+            limits = dict(max_strain_pct=search.max_strain_pct, max_area_A2=area_cap)
+            if not screening:
+                limits["deadline"] = search.t0 + search.time_budget_s
             matches = find_matches(oriented[reference].inplane_vectors, [oriented[r].inplane_vectors for r in order[1:]],
-                                   max_strain_pct=search.max_strain_pct, max_area_A2=area_cap)
+                                   **limits)
+            if matches is None:
+                raise _OutOfTime
         n_before = len(found)
         for match in matches:
             plan = search.stacking.plan(oriented, match, order, search.max_atoms)
@@ -267,6 +277,10 @@ def _enumerate_candidates(
     return unique, unfit
 
 
+class _OutOfTime(Exception):
+    """pymatgen's ZSLGenerator ran past the search's time budget (caught in :func:`_matched_with_zsl`)."""
+
+
 def _order(sides: dict[str, _Side], reference: str) -> list[str]:
     return [reference] + [r for r in ("electrode", "coating", "electrolyte") if r in sides and r != reference]
 
@@ -281,15 +295,21 @@ def _match_key(c: CandidateInterface) -> tuple:
     return miller, round(c.area_A2, 2), strain, c.n_atoms
 
 
+def _combo(item: tuple) -> tuple[Miller, ...]:
+    return tuple(item[0].miller[r] for r in item[3])
+
+
 def _matched_with_zsl(found: list[tuple], n_top: int, search: _Search) -> list[tuple]:
     """Redo the Miller combinations of the best ``n_top`` screened candidates with pymatgen's ZSL.
 
-    Their candidates become pymatgen's matches, scored the same way; a screened match that ZSL
-    does not reproduce is kept, marked :data:`MATCHER_FALLBACK`. Repeats until the best ``n_top``
-    all come from combinations done with ZSL, or the time budget runs out (the rest keep the
-    screen's supercells, :data:`MATCHER_SCREEN`).
+    ZSL searches a combination up to the largest area among its best ``n_top`` candidates (its
+    cost grows steeply with area); its candidates up to that area become pymatgen's matches,
+    scored the same way; a screened match up to that area that ZSL does not reproduce is kept,
+    marked :data:`MATCHER_FALLBACK`; larger ones keep :data:`MATCHER_SCREEN`. Repeats until the
+    best ``n_top`` all come from ZSL, or the time budget runs out (the rest keep the screen's
+    supercells, :data:`MATCHER_SCREEN`).
     """
-    done: set[tuple] = set()
+    done: dict[tuple, float] = {}  # combination -> area searched with ZSL
     while True:
         pending = [item for item in found[:n_top] if item[0].matcher == MATCHER_SCREEN]
         if not pending:
@@ -299,16 +319,24 @@ def _matched_with_zsl(found: list[tuple], n_top: int, search: _Search) -> list[t
             search.say(f"time_budget_s={search.time_budget_s:g} ran out before pymatgen's ZSLGenerator checked "
                        f"{len(pending)} of the best {n_top} matches; they keep the screen's supercells")
             return found
-        candidate, _, _, order = pending[0]
-        combo = tuple(candidate.miller[r] for r in order)
-        if combo in done:  # cannot happen: every candidate of a done combination is relabelled
+        candidate, combo = pending[0][0], _combo(pending[0])
+        area = max(item[0].area_A2 for item in pending if _combo(item) == combo) * (1 + 1e-6) + 1e-6
+        if done.get(combo, -1.0) >= area:  # cannot happen: ZSL relabelled every candidate up to that area
             return found
-        done.add(combo)
+        done[combo] = area
         t0 = time.perf_counter()
-        same = [item for item in found if tuple(item[0].miller[r] for r in order) == combo]
-        zsl, _ = _enumerate_candidates(search, matcher=MATCHER_ZSL, combos=[combo])
+        same = [item for item in found if _combo(item) == combo and item[0].area_A2 <= area]
+        try:
+            zsl, _ = _enumerate_candidates(search, matcher=MATCHER_ZSL, combos=[combo], max_area_A2=area)
+        except _OutOfTime:
+            search.complete = False
+            search.say(f"time_budget_s={search.time_budget_s:g} ran out while pymatgen's ZSLGenerator matched "
+                       f"{_describe(candidate.miller)}; {len(pending)} of the best {n_top} matches keep the "
+                       "screen's supercells")
+            return found
         search.zsl_combinations += 1
-        search.say(f"pymatgen ZSLGenerator matched {_describe(candidate.miller)} in {time.perf_counter() - t0:.1f} s")
+        search.say(f"pymatgen ZSLGenerator matched {_describe(candidate.miller)} up to {area:.0f} A^2 "
+                   f"in {time.perf_counter() - t0:.1f} s")
         reproduced = {_match_key(item[0]) for item in zsl}
         missed = [item for item in same if _match_key(item[0]) not in reproduced]
         for item in missed:
@@ -379,18 +407,6 @@ def _no_match_error(search: _Search, unfit: list[dict], total: int) -> Structure
     if search.screened < total:
         fixes.append(f"raise --set time_budget_s to {2 * search.time_budget_s:g}")
     return StructureError(f"no lattice match within {limits}: " + ", or ".join(fixes))
-
-
-def _fingerprint(sides: dict[str, _Side], settings: dict) -> str:
-    def canonical(s: Structure) -> dict:
-        return {
-            "lattice": np.round(s.lattice.matrix, 6).tolist(),
-            "species": [site.species_string for site in s],
-            "frac": np.round(s.frac_coords, 6).tolist(),
-        }
-
-    payload = {"inputs": {r: canonical(s.structure) for r, s in sorted(sides.items())}, "settings": settings}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
 # ----------------------------------------------------------------------------------- public API
@@ -472,11 +488,16 @@ def matched_candidates(
                f"{b.max_atoms} atoms, {order[0]} unstrained, time budget {b.time_budget_s:g} s")
     found, unfit = _enumerate_candidates(search)
     if not found:
-        raise _no_match_error(search, unfit, total)
+        error = _no_match_error(search, unfit, total)
+        error.search = search.record(total)  # how far the search got, for callers and tests
+        search.say(f"no lattice match after {error.search.time_s:.1f} s")
+        raise error
     best = found[0][0]
     search.say(f"best of {len(found)} matches: {_describe(best.miller)}, "
                f"{max(best.strain_pct.values()):.2f}% strain, {best.n_atoms} atoms")
     found = _matched_with_zsl(found, max(AUTO_CANDIDATES, zsl_top), search)
+    search.say(f"search done in {search.elapsed_s():.1f} s"
+               + ("" if search.complete else f" (stopped by time_budget_s={search.time_budget_s:g})"))
     settings = {
         "max_atoms": b.max_atoms, "max_strain_pct": b.max_strain_pct, "max_area_A2": b.max_area_A2,
         "vacuum_A": b.vacuum_A, "strain_side": b.strain_side, "coating_thickness_A": b.coating_thickness_A,
@@ -486,6 +507,13 @@ def matched_candidates(
     }
     return MatchedCandidates(sides=sides, millers=millers, settings=settings,
                              found=found[:max(b.max_candidates, zsl_top)], search=search.record(total))
+
+
+def _tell(progress: Progress | None, message: str) -> None:
+    """Log ``message`` and pass it to ``progress`` (outside a search; :meth:`_Search.say` inside one)."""
+    logger.info(message)
+    if progress is not None:
+        progress(message)
 
 
 def _check_gap(gap_A: float) -> None:
@@ -612,10 +640,11 @@ def build_matched_interface(
         electrolyte_stoichiometric=electrolyte_comp.reduced_composition == bulk_comp.reduced_composition,
         broken_polyanions=broken_polyanion_count(structure),
         fixed_atoms=int(fixed.sum()),
-        fingerprint_sha256=_fingerprint(sides, settings),
+        fingerprint_sha256=build_fingerprint({r: side.structure for r, side in sides.items()}, settings),
         settings=settings,
         build_time_s=round(time.perf_counter() - t0, 3),
         versions={k: v for k, v in package_versions().items() if k in ("interfaceflow", "pymatgen", "ase", "python")},
+        search=matched.search,
     )
     return InterfaceBuild(atoms=atoms, structure=structure, interface_z_A=report.interface_z_A, report=report)
 
@@ -626,6 +655,7 @@ def build_interface(
     *,
     coating: Any = None,
     settings: BuildSettings | None = None,
+    progress: Progress | None = None,
     **overrides: Any,
 ) -> InterfaceBuild:
     """Build an electrode | (coating |) electrolyte cell within an atom budget.
@@ -636,12 +666,15 @@ def build_interface(
         settings: :class:`~interfaceflow.structures.settings.BuildSettings` (Miller indices, atom
             budget, strain and area limits, vacuum, gap, fixed layers, terminations, ...; every
             field documents its unit and default).
+        progress: receives one line per search stage (they are also logged to the
+            ``interfaceflow.structures`` logger); ``report.search`` records how far the search got.
         overrides: fields of ``BuildSettings`` given as keywords (``max_atoms=200``); they win
             over ``settings``.
 
     Raises:
-        StructureError: unknown phase, unreadable file, no lattice match (with the best strain
-            found and the tolerance to loosen), atom budget too small, or overlapping atoms.
+        StructureError: unknown phase, unreadable file, no lattice match (naming the smallest
+            atom budget and the least strain that would give one; its ``search`` attribute is
+            the :class:`~.report.SearchRecord`), atom budget too small, or overlapping atoms.
     """
     t0 = time.perf_counter()
     b = build_settings(settings, **overrides)
@@ -652,9 +685,13 @@ def build_interface(
     if max_strain_pct <= 0:
         raise StructureError(f"max_strain_pct={max_strain_pct} must be positive (e.g. 5)")
     matched = matched_candidates(electrode, electrolyte, coating=coating, settings=b,
-                                 zsl_top=(candidate_index or 0) + 1)
+                                 zsl_top=(candidate_index or 0) + 1, progress=progress)
+    _tell(progress, f"building up to {b.max_terminations} terminations of the "
+                    f"{'best' if candidate_index is None else f'#{candidate_index}'} match")
     build = build_matched_interface(matched, candidate_index, gap_A=gap_A, fix_outer_A=b.fix_outer_A,
                                     termination_index=b.termination_index,
                                     max_terminations=b.max_terminations, seed=b.seed)
     build.report.build_time_s = round(time.perf_counter() - t0, 3)
+    _tell(progress, f"built {build.report.n_atoms} atoms in {build.report.build_time_s:.1f} s "
+                    f"(termination {build.report.termination_index} of {len(build.report.terminations)})")
     return build

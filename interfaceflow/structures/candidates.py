@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from interfaceflow.structures.builder import AUTO_CANDIDATES, matched_candidates
+from interfaceflow.structures.builder import AUTO_CANDIDATES, Progress, matched_candidates
 from interfaceflow.structures.ranking import rank_by_interface_energy
 from interfaceflow.structures.report import CandidateInterface
 from interfaceflow.structures.settings import BuildSettings
@@ -23,6 +23,7 @@ def list_candidate_interfaces(
     calculator: Any = None,
     rank_top: int = 3,
     relax_steps: int = 20,
+    progress: Progress | None = None,
     **overrides: Any,
 ) -> list[CandidateInterface]:
     """Lattice matches (all Miller options when indices are not given) with strain, area, atoms.
@@ -32,10 +33,10 @@ def list_candidate_interfaces(
     NumPy screen's matches. With an ASE ``calculator``, the best ``rank_top`` are built, briefly
     relaxed (``relax_steps`` FIRE steps) and re-sorted by MLIP interface energy
     (:func:`interfaceflow.structures.ranking.rank_by_interface_energy`); the rest follow by score.
-    ``settings`` and keyword ``overrides`` as in :func:`interfaceflow.structures.build_interface`.
+    ``settings``, ``progress`` and keyword ``overrides`` as in :func:`interfaceflow.structures.build_interface`.
     """
     matched = matched_candidates(electrode, electrolyte, coating=coating, settings=settings,
-                                 zsl_top=max(AUTO_CANDIDATES, rank_top), **overrides)
+                                 zsl_top=max(AUTO_CANDIDATES, rank_top), progress=progress, **overrides)
     candidates = matched.candidates
     if calculator is None:
         return candidates

@@ -20,10 +20,11 @@ superlattice.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
-from pymatgen.analysis.interfaces.zsl import ZSLGenerator
+from pymatgen.analysis.interfaces.zsl import ZSLGenerator, ZSLMatch, vec_area
 
 #: At most this many matches are returned per call (smallest areas first).
 MAX_MATCHES = 24
@@ -250,22 +251,40 @@ def zsl_generator(*, max_strain_pct: float, max_area_A2: float) -> ZSLGenerator:
     )
 
 
+def _zsl_matches(zsl: ZSLGenerator, film: np.ndarray, substrate: np.ndarray, deadline: float | None):
+    """``zsl(film, substrate)``, one area multiple at a time; stops (yields None) after ``deadline``.
+
+    ZSLGenerator's own iterator spends minutes between two matches for large areas, so the clock
+    is read before each of its transformation sets (same sets, same order, same matches).
+    """
+    for transformation_set in zsl.generate_sl_transformation_sets(vec_area(*film), vec_area(*substrate)):
+        if deadline is not None and time.perf_counter() > deadline:
+            yield None
+            return
+        for f, s, f_trans, s_trans in zsl.get_equiv_transformations([transformation_set], film, substrate):
+            yield ZSLMatch(film_sl_vectors=f, substrate_sl_vectors=s, film_vectors=film, substrate_vectors=substrate,
+                           film_transformation=f_trans, substrate_transformation=s_trans)
+
+
 def zsl_supercells(
-    reference: np.ndarray, other: np.ndarray, *, max_strain_pct: float, max_area_A2: float
-) -> dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray, float]]:
+    reference: np.ndarray, other: np.ndarray, *, max_strain_pct: float, max_area_A2: float,
+    deadline: float | None = None,
+) -> dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray, float]] | None:
     """pymatgen ZSL matches of ``other`` (film) onto ``reference`` (substrate), filtered by principal strain.
 
     Returns ``{hermite key of the reference supercell: (m_ref, m_other, strain_pct)}``, the least
     strained ``other`` supercell for every reference superlattice up to ``max_area_A2``. The
     matrices are those of ZSL's superlattice vectors (``m_ref @ reference`` is a match's
     ``substrate_sl_vectors``), with the second vector of both sides negated when that makes
-    ``det(m_ref)`` positive.
+    ``det(m_ref)`` positive. None when ``time.perf_counter()`` passed ``deadline`` before ZSL was done.
     """
     reference, other = np.asarray(reference, float), np.asarray(other, float)
     ref_area = float(np.linalg.norm(np.cross(*reference)))
     zsl = zsl_generator(max_strain_pct=max_strain_pct, max_area_A2=max_area_A2)
     best: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray, float]] = {}
-    for match in zsl(other, reference):
+    for match in _zsl_matches(zsl, other, reference, deadline):
+        if match is None:
+            return None
         m_ref = _integer_matrix(match.substrate_sl_vectors, reference)
         if abs(round(np.linalg.det(m_ref))) * ref_area > max_area_A2 * (1 + 1e-9):
             continue
@@ -288,15 +307,22 @@ def zsl_match_lattices(
     max_strain_pct: float,
     max_area_A2: float,
     max_matches: int = MAX_MATCHES,
-) -> list[LatticeMatch]:
+    deadline: float | None = None,
+) -> list[LatticeMatch] | None:
     """:func:`match_lattices` computed with pymatgen's ZSLGenerator (one ZSL search per other side).
 
     Same filter, de-duplication and order: a reference superlattice is kept when every side has a
     ZSL match onto it within ``max_strain_pct``; the matrices are ZSL's (see :func:`zsl_supercells`),
     rewritten in the basis of the first side's reference supercell when there are several sides.
+    None when ``time.perf_counter()`` passed ``deadline`` (a value of it) before ZSL was done.
     """
     reference = np.asarray(reference, float)
-    per_side = [zsl_supercells(reference, o, max_strain_pct=max_strain_pct, max_area_A2=max_area_A2) for o in others]
+    per_side = []
+    for o in others:
+        side = zsl_supercells(reference, o, max_strain_pct=max_strain_pct, max_area_A2=max_area_A2, deadline=deadline)
+        if side is None:
+            return None
+        per_side.append(side)
     common = set(per_side[0]).intersection(*per_side[1:]) if per_side else set()
     ref2d = _frame(reference)
     rows = []

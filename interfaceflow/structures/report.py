@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,6 +102,19 @@ class InterfaceBuildReport(BaseModel):
     build_time_s: float
     versions: dict[str, str]
     search: SearchRecord | None = Field(None, description="Extent of the candidate search (None in older reports).")
+
+
+def build_fingerprint(structures: dict[str, Structure], settings: dict) -> str:
+    """sha256 of the input structures (per region) and every build setting."""
+    def canonical(s: Structure) -> dict:
+        return {
+            "lattice": np.round(s.lattice.matrix, 6).tolist(),
+            "species": [site.species_string for site in s],
+            "frac": np.round(s.frac_coords, 6).tolist(),
+        }
+
+    payload = {"inputs": {r: canonical(s) for r, s in sorted(structures.items())}, "settings": settings}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
 @dataclass

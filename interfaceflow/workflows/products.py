@@ -19,6 +19,7 @@ from jobflow import Maker
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 from pymatgen.core import Structure
 
+from interfaceflow.analysis.element_references import DIATOMIC_BOND_A, element_reference
 from interfaceflow.analysis.phases import phase_library
 from interfaceflow.analysis.products import ProductsAnalysis, ProductsSettings, analyze_products
 from interfaceflow.analysis.thermo import (
@@ -170,6 +171,8 @@ class ProductsAnalysisDocument(BaseModel):
     growth_rate_unit: str | None = None
     characteristic_fragment: str | None = None
     consumption_fu_per_nm2_per_ps: float | None = None
+    consumed_fu_per_nm2: float | None = Field(None, description="Electrolyte formula units consumed per nm² by the end.")
+    consumed_fraction: float | None = Field(None, description="Fraction of the characteristic fragments consumed.")
     classification: Literal["passivating", "MIEC", "none"]
     classification_reason: str
     predicted_vs_observed: list[ProductComparisonRow] = Field(default_factory=list)
@@ -214,6 +217,8 @@ class ProductsAnalysisDocument(BaseModel):
             growth_rate_unit=out["growth_rate_unit"],
             characteristic_fragment=out["characteristic_fragment"],
             consumption_fu_per_nm2_per_ps=out["consumption_fu_per_nm2_per_ps"],
+            consumed_fu_per_nm2=out["consumed_fu_per_nm2"],
+            consumed_fraction=out["consumed_fraction"],
             classification=out["classification"]["kind"],
             classification_reason=out["classification"]["reason"],
             predicted_vs_observed=compare_products(predicted, result.growing_products) if predicted is not None else [],
@@ -242,6 +247,9 @@ class ProductsSummary(BaseModel):
     growth_rate: float | None = None
     growth_rate_unit: str | None = None
     consumption_fu_per_nm2_per_ps: float | None = None
+    characteristic_fragment: str | None = None
+    consumed_fu_per_nm2: float | None = Field(None, description="Reaction extent: electrolyte formula units per nm².")
+    consumed_fraction: float | None = Field(None, description="Reaction extent: fraction of the fragments consumed.")
     classification: Literal["passivating", "MIEC", "none"]
     classification_reason: str = ""
     predicted_vs_observed: list[ProductComparisonRow] = Field(default_factory=list)
@@ -255,14 +263,17 @@ class ThermoReferenceMaker(Maker):
 
     Args:
         name: job name.
-        phases: library phase names to relax (every element needs a pure-element phase); None takes
-            every library phase inside the chemical system of electrolyte + electrode.
-        extra_structures: name → structure (or its ``as_dict()``) added to the phases (e.g.
-            elemental references the library lacks).
+        phases: library phase names to relax; None takes every library phase inside the chemical
+            system of electrolyte + electrode. Elements without a pure-element phase get one
+            (:mod:`interfaceflow.analysis.element_references`) either way.
+        extra_structures: name → structure (or its ``as_dict()``) added to the phases.
         calculator: :class:`~interfaceflow.plugins.CalculatorSpec` (or a dict of its fields).
         settings: :class:`~interfaceflow.analysis.thermo.ThermoSettings` (FIRE steps and force
             criterion per phase), or a dict of its fields.
-        cache_dir: relaxation cache (default ``<run_dir>/cache/thermo``).
+        cache_dir: relaxation cache (default: the ``thermo_cache_dir`` setting, shared by all runs).
+        source: where the competing phases come from: ``"library"`` (bundled), ``"mp"`` (Materials
+            Project through mp-api, needs ``MP_API_KEY``), ``"auto"`` (mp when a key and mp-api
+            are present, else the library).
     """
 
     name: str = "thermodynamic reference"
@@ -271,6 +282,7 @@ class ThermoReferenceMaker(Maker):
     calculator: CalculatorSpec = field(default_factory=CalculatorSpec)
     settings: ThermoSettings = field(default_factory=ThermoSettings)
     cache_dir: str | None = None
+    source: Literal["auto", "library", "mp"] = "auto"
 
     def __post_init__(self) -> None:
         self.calculator = validated_settings(self.calculator, CalculatorSpec, "calculator", PluginError)
@@ -282,7 +294,8 @@ class ThermoReferenceMaker(Maker):
     def make(self, electrolyte: str, electrode: str = "Li") -> ThermoReferenceDocument:
         """Predict the products of ``electrolyte`` against ``electrode`` (formulas or library names)."""
         return run_thermo(electrolyte, electrode, self.calculator, self.settings, phases=self.phases,
-                          extra_structures=self.extra_structures, cache_dir=self.cache_dir)
+                          extra_structures=self.extra_structures, cache_dir=self.cache_dir,
+                          source=self.source)
 
 
 def run_thermo(
@@ -293,6 +306,7 @@ def run_thermo(
     phases: list[str] | None = None,
     extra_structures: dict[str, Structure] | None = None,
     cache_dir: str | None = None,
+    source: Literal["auto", "library", "mp"] = "auto",
 ) -> ThermoReferenceDocument:
     """Relax the phases of the chemical system with the MLIP and predict reaction and window.
 
@@ -300,18 +314,25 @@ def run_thermo(
     """
     from pymatgen.core import Composition
 
+    from interfaceflow.analysis.element_references import missing_element_references
+    from interfaceflow.analysis.mp_phases import use_materials_project
     from interfaceflow.plugins.registry import get_calculator
 
     get_phase, _ = phase_library()
     electrolyte_formula = _formula(electrolyte, get_phase)
     electrode_formula = _formula(electrode, get_phase)
+    elements = {el.symbol for f in (electrolyte_formula, electrode_formula) for el in Composition(f).elements}
     if phases is None:
-        elements = {el.symbol for f in (electrolyte_formula, electrode_formula) for el in Composition(f).elements}
         structures = _library_phases_in(elements)
+        if use_materials_project(source):
+            from interfaceflow.analysis.mp_phases import mp_competing_phases
+
+            structures.update(mp_competing_phases(elements))
     else:
         structures = {name: get_phase(name).structure for name in phases}
     structures.update(extra_structures or {})
     structures.update(missing_molecular_references(structures, electrolyte_formula, electrode_formula))
+    structures.update(missing_element_references(structures, elements))
     handle = get_calculator(**calculator.model_dump())
     entries = relax_reference_phases(structures, handle, settings=settings, cache_dir=cache_dir)
     ref = thermo_reference(entries, electrolyte_formula, electrode_formula)
@@ -320,27 +341,21 @@ def run_thermo(
     return doc
 
 
-# Bond lengths (Å) of diatomic elements, the starting geometry of their MLIP-relaxed references.
-DIATOMIC_BOND_A = {"H": 0.74, "N": 1.10, "O": 1.21, "F": 1.42, "Cl": 1.99, "Br": 2.28, "I": 2.67}
-
-
 def missing_molecular_references(structures: dict, *formulas: str) -> dict:
     """Isolated-molecule references (X2 in a 12 Å box) for diatomic elements without a phase.
 
     A phase diagram needs every element's reference energy. The library has no solid Cl2, O2, ...;
     the molecule relaxed with the same MLIP stands in for them (no fitted gas corrections, as in
     every MLIP-only phase diagram), which mostly affects the oxidative limit of the window.
+    Every other element without a phase gets a crystal from
+    :func:`interfaceflow.analysis.element_references.missing_element_references`.
     """
-    from pymatgen.core import Composition, Lattice, Structure
+    from pymatgen.core import Composition
 
     elements = {el.symbol for f in formulas for el in Composition(f).elements}
     present = {s.composition.elements[0].symbol for s in structures.values()
                if len(s.composition.elements) == 1}
-    box = 12.0
-    return {
-        f"{el}2": Structure(Lattice.cubic(box), [el, el], [[0.5, 0.5, 0.5], [0.5, 0.5, 0.5 + DIATOMIC_BOND_A[el] / box]])
-        for el in sorted(elements - present) if el in DIATOMIC_BOND_A
-    }
+    return {f"{el}2": element_reference(el) for el in sorted(elements - present) if el in DIATOMIC_BOND_A}
 
 
 def mlip_relaxed_references(thermo: ThermoReferenceDocument | dict) -> dict | None:
@@ -368,13 +383,17 @@ def _formula(name: str, get_phase) -> str:
 
 
 def _library_phases_in(elements: set[str]) -> dict:
-    """Library phases whose elements all lie in ``elements``."""
+    """Library phases whose elements all lie in ``elements``, plus the thermo-only ones (Li2O2)."""
+    from interfaceflow.analysis.element_references import thermo_only_phases
+
     _, list_phases = phase_library()
-    return {  # primitive cells: same energy per atom, a fraction of the MLIP cost
+    phases = {  # primitive cells: same energy per atom, a fraction of the MLIP cost
         b.name: b.structure.get_primitive_structure()
         for b in list_phases()
         if {el.symbol for el in b.structure.composition.elements} <= set(elements)
     }
+    phases.update(thermo_only_phases(elements))
+    return phases
 
 
 def run_products(

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from interfaceflow.analysis.diffusion_fit import MIN_FRAMES
 from interfaceflow.analysis.thermo import ThermoSettings
 from interfaceflow.errors import RecipeError
 from interfaceflow.hpc.settings import QueueSettings
@@ -145,10 +146,41 @@ class Recipe(_Section):
     def _legacy_forms(cls, data: Any) -> Any:
         return max_atoms_into_build(analyses_from_legacy(data)) if isinstance(data, dict) else data
 
+    @model_validator(mode="after")
+    def _charge_compensation_follows_the_electrode(self) -> Recipe:
+        """An electrode conducts electrons (Li metal, LiCoO2, NCM): its conduction electrons or
+        redox centres screen the interfacial ions, which formal charges cannot describe, so the
+        net formal charge of the cell goes into the electrode unless the recipe says otherwise."""
+        profiles = self.analyses.profiles
+        if (self.electrode is not None and profiles is not None
+                and "compensating_region" not in profiles.model_fields_set):
+            profiles.compensating_region = "electrode"
+        return self
+
+    @model_validator(mode="after")
+    def _enough_frames_for_diffusion(self) -> Recipe:
+        diffusion = self.analyses.diffusion
+        if diffusion is None:
+            return self
+        frames = (self.md.steps // self.md.traj_interval + 1 + diffusion.stride - 1) // diffusion.stride
+        if frames < MIN_FRAMES:
+            raise ValueError(
+                f"md.steps={self.md.steps} with md.traj_interval={self.md.traj_interval} (diffusion stride "
+                f"{diffusion.stride}) gives {frames} frames; diffusion needs at least {MIN_FRAMES}: raise "
+                "md.steps, lower md.traj_interval, or set analyses.diffusion: null")
+        return self
+
     @property
     def max_atoms(self) -> int:
         """Atom budget of the cell (``build.max_atoms``)."""
         return self.build.max_atoms
+
+
+def with_schedule_of(reference: Recipe, recipe: Recipe) -> Recipe:
+    """``recipe`` running the MD schedule (the whole ``md`` section and any Arrhenius
+    temperatures) of ``reference``, so that their studies compare like with like."""
+    return recipe.model_copy(update={"md": reference.md.model_copy(),
+                                     "temperatures_K": reference.temperatures_K})
 
 
 def find_recipe(name_or_path: str | Path) -> Path:
@@ -164,7 +196,8 @@ def find_recipe(name_or_path: str | Path) -> Path:
 
 
 def load_recipe(name_or_path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Recipe:
-    """Read, override (``key.path=value``, values parsed as YAML) and validate a recipe."""
+    """Read, override (``key.path=value``, values parsed as YAML) and validate a recipe; its
+    ``name`` defaults to the file name without the suffix."""
     path = find_recipe(name_or_path)
     try:
         data = yaml.safe_load(path.read_text()) or {}
@@ -174,6 +207,7 @@ def load_recipe(name_or_path: str | Path, overrides: list[str] | tuple[str, ...]
         raise RecipeError(f"recipe {path} is not valid YAML{where}; fix the syntax") from None
     if not isinstance(data, dict):
         raise RecipeError(f"recipe {path} must be a YAML mapping of keys (name, electrode, ...)")
+    data.setdefault("name", path.stem)
     for override in overrides:
         apply_override(data, override)
     return validate_recipe(data, source=str(path))
