@@ -208,3 +208,73 @@ def small_li_p_s_cl_phases() -> dict[str, Structure]:
         "LiCl": phase("LiCl").get_primitive_structure(),
         "Li6PS5Cl": phase("Li6PS5Cl").get_primitive_structure(),
     }
+
+
+# ------------------------------------------------------------------ space-charge test cells
+def sample_depth_profile(rng, n, lo, hi, planes, amplitude, lam):
+    """n positions in [lo, hi) with density ∝ 1 - amplitude*exp(-d/lam), d = distance to planes.
+
+    Stratified (quantiles of the exact distribution with one random offset per call), so the
+    binned density is nearly free of sampling noise and the test checks the analysis itself.
+    """
+    grid = np.linspace(lo, hi, 60001)
+    d = np.min(np.abs(grid[:, None] - np.asarray(planes)[None, :]), axis=1)
+    pdf = 1.0 - amplitude * np.exp(-d / lam)
+    cdf = np.concatenate([[0.0], np.cumsum(0.5 * (pdf[1:] + pdf[:-1]) * np.diff(grid))])
+    quantiles = (np.arange(n) + rng.uniform()) / n
+    return np.interp(quantiles * cdf[-1], cdf, grid)
+
+
+def depleted_sandwich(
+    *, n_frames=120, amplitude=0.7, lam=3.0, formed_after=0, seed=0, area_side=12.0,
+    with_energies=True,
+):
+    """Periodic electrode | electrolyte | electrode cell, L = 100 Å, planes at 20 and 80 Å.
+
+    Electrode (|z - 50| > 30): uniform Li (0.03/Å³) and S (random). Electrolyte (20..80): S
+    uniform, Li ``0.02 (1 - A exp(-d/lam))`` with d the distance to the nearest plane. Frames before
+    ``formed_after`` hold the same electrolyte Li uniformly (no layer yet). Li energies: -2 eV
+    (electrode), -1 eV (electrolyte), +0.5 eV more for electrolyte Li closer than 2 Å to a plane.
+    Returns the arrays for :func:`compute_profiles` and the exact answers.
+    """
+    rng = np.random.default_rng(seed)
+    length, planes = 100.0, [20.0, 80.0]
+    area = area_side**2
+    n_b, n_a, n_s = 0.02, 0.03, 0.02
+    cell = np.diag([area_side, area_side, length])
+    n_li_b = int(round(n_b * area * (60.0 - 2 * amplitude * lam * (1 - np.exp(-30.0 / lam)))))
+    n_li_a = int(round(n_a * area * 40.0))
+    n_s_a, n_s_b = int(round(n_s * area * 40)), int(round(n_s * area * 60))
+    numbers = np.array([3] * (n_li_a + n_li_b) + [16] * (n_s_a + n_s_b))
+    regions = np.array(
+        ["electrode"] * n_li_a + ["electrolyte"] * n_li_b
+        + ["electrode"] * n_s_a + ["electrolyte"] * n_s_b
+    )
+    positions = np.empty((n_frames, len(numbers), 3))
+    energies = np.zeros((n_frames, len(numbers)))
+    li = numbers == 3
+    for f in range(n_frames):
+        a = amplitude if f >= formed_after else 0.0
+        z = np.concatenate([
+            sample_depth_profile(rng, n_li_a, -20.0, 20.0, [-20.0, 20.0], 0.0, lam) % length,
+            sample_depth_profile(rng, n_li_b, 20.0, 80.0, planes, a, lam),
+            rng.uniform(-20, 20, n_s_a) % length,
+            rng.uniform(20, 80, n_s_b),
+        ])
+        positions[f] = np.column_stack([rng.uniform(0, area_side, size=(len(z), 2)), z])
+        d = np.min(np.abs(z[:, None] - np.array(planes)[None, :]), axis=1)
+        in_b = (z > 20) & (z < 80)
+        energies[f] = np.where(li, np.where(in_b, -1.0 + 0.5 * (d < 2.0), -2.0), 0.0)
+    return {
+        "positions_A": positions,
+        "cells_A": cell,
+        "numbers": numbers,
+        "regions": regions,
+        "times_fs": np.arange(n_frames) * 10.0,
+        "energies_eV": energies if with_energies else None,
+        "planes": planes,
+        "deficit_per_nm2": -n_b * amplitude * lam * (1 - np.exp(-30.0 / lam)) * 100.0,
+        "lam": lam,
+        "n_b": n_b,
+        "n_a": n_a,
+    }

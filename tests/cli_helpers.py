@@ -16,3 +16,17 @@ def run_cli(*args: str, env_extra: dict[str, str] | None = None, cwd: Path | Non
         [sys.executable, "-m", "interfaceflow", *args],
         capture_output=True, text=True, env=env, cwd=cwd, timeout=900,
     )
+
+
+#: --set overrides that make the shipped Li | Li6PS5Cl recipe a toy run (about a minute of MLIP).
+TOY = [
+    "--set", "max_atoms=110", "--set", "relax.steps=5", "--set", "md.steps=20", "--set", "md.heat_steps=0",
+    "--set", "md.heat_from_K=null", "--set", "md.traj_interval=1", "--set", "md.checkpoint_interval=10",
+    "--set", "md.log_interval=10", "--set", "calculator.device=cpu", "--set", "thermo.steps=3",
+]
+
+
+def run_toy_study(store: Path, *extra: str):
+    """``interfaceflow run li_li6ps5cl`` at toy size into ``store`` (runs next to it)."""
+    return run_cli("run", "li_li6ps5cl", "--store", str(store), *TOY, *extra, "--json",
+                   env_extra={"INTERFACEFLOW_RUN_DIR": str(store.parent / "runs")})

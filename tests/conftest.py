@@ -5,12 +5,31 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("OMP_NUM_THREADS", "2")
 TESTS_DIR = Path(__file__).parent
+# One relaxation cache for the whole session (and its subprocesses), away from the user's own.
+os.environ.setdefault("INTERFACEFLOW_THERMO_CACHE_DIR", tempfile.mkdtemp(prefix="interfaceflow-thermo-"))
+
+
+@pytest.fixture(scope="session")
+def toy_study(tmp_path_factory):
+    """(store directory, study document as JSON) of one toy Li | Li6PS5Cl run through the CLI.
+
+    Shared by the tests that only read a finished study; copy the store before changing it.
+    """
+    import json
+
+    from cli_helpers import run_toy_study
+
+    store = tmp_path_factory.mktemp("toy-study") / "store"
+    proc = run_toy_study(store)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return store, json.loads(proc.stdout)
 
 
 @pytest.fixture(autouse=True)

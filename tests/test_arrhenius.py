@@ -240,27 +240,14 @@ def test_arrhenius_flow_end_to_end_with_sevennet(tmp_path, monkeypatch):
     assert len(responses) == 7  # 3 MD + 3 analyses + 1 fit
 
     fit_doc = store.query_one({"name": "arrhenius fit"}, load=True)["output"]
-    # default directions xyz, xy, z for the whole cell and each region label of the structure
-    assert len(fit_doc["fits"]) == 9
-    regions = [f["region"] for f in fit_doc["fits"] if f["direction"] == "xyz"]
-    assert regions[0] is None and sorted(regions[1:]) == ["coating", "electrolyte"]
-    for fit in fit_doc["fits"]:
-        assert fit["species"] == "Li" and fit["temperatures_K"] == [600.0, 900.0, 1200.0]
-        for key in (
-            "Ea_eV",
-            "Ea_err_eV",
-            "D_300K_cm2_per_s",
-            "D_300K_err_cm2_per_s",
-            "conductivity_300K_S_per_cm",
-            "conductivity_300K_err_S_per_cm",
-        ):
-            assert np.isfinite(fit[key]), key
-        assert fit["Ea_err_eV"] > 0 and fit["conductivity_300K_err_S_per_cm"] > 0
-    # the initial (NVT) cell sets the number density of the whole-cell fit
-    assert fit_doc["fits"][0]["number_density_per_A3"] == pytest.approx(8 / 5.70**3, rel=1e-3)
-    assert len(fit_doc["plot_paths"]) == 9 and all(
-        p.endswith(".png") for p in fit_doc["plot_paths"]
-    )
+    # 60 fs per temperature is vibration, not diffusion: no D is a diffusion coefficient, so no
+    # activation energy is fitted; each of the 9 (region, direction) pairs (whole cell and both
+    # region labels, xyz/xy/z) says why instead
+    assert fit_doc["fits"] == [] and fit_doc["plot_paths"] == []
+    assert len(fit_doc["notes"]) == 9
+    assert all("diffusive regime at 0 of 3 temperatures" in note for note in fit_doc["notes"])
+    assert {note.split(" (")[0] for note in fit_doc["notes"]} == {
+        "Li in the whole cell", "Li in coating", "Li in electrolyte"}
 
     analysis = store.query_one({"name": "diffusion 900K"}, load=False)["output"]
     res = analysis["results"][0]

@@ -18,7 +18,7 @@ TOY = ["--set", "max_atoms=110", "--set", "relax.steps=3", "--set", "md.steps=20
 def test_with_schedule_of_copies_the_whole_md_section():
     reference = load_recipe("li_li6ps5cl")
     other = validate_recipe({"name": "b", "electrode": "Li", "electrolyte": "Li6PS5Cl",
-                             "md": {"temperature_K": 700, "steps": 50}})
+                             "md": {"temperature_K": 700, "steps": 500}})
     aligned = with_schedule_of(reference, other)
     assert aligned.md == reference.md and aligned.md is not reference.md
     assert aligned.name == "b" and other.md.temperature_K == 700  # the original is untouched
@@ -28,13 +28,17 @@ def test_with_schedule_of_copies_the_whole_md_section():
 def test_run_several_recipes_then_compare_them(tmp_path):
     second = tmp_path / "li_lpscl_hot.yaml"
     second.write_text("name: li_lpscl_hot\nelectrode: Li\nelectrolyte: Li6PS5Cl\n"
-                      "md: {temperature_K: 700, steps: 30}\n")
+                      "md: {temperature_K: 700, steps: 300}\n")
     env = {"INTERFACEFLOW_RUN_DIR": str(tmp_path / "runs")}
     store = str(tmp_path / "store")
     proc = run_cli("run", "li_li6ps5cl", str(second), "--store", store, *TOY, "--json", env_extra=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
     first, other = json.loads(proc.stdout)
     assert other["name"] == "li_lpscl_hot"
+    # the second recipe is minimal (name, electrode, electrolyte, md): every default analysis ran,
+    # the profiles with the net formal charge in the Li electrode by default
+    assert {k for k, v in other["analyses"].items() if v} == {"products", "diffusion", "profiles", "thermo"}
+    assert other["recipe"]["analyses"]["profiles"]["compensating_region"] == "electrode"
     # the second recipe ran the first one's schedule, not its own 700 K
     assert other["md"]["temperature_K"] == first["md"]["temperature_K"] == 400
     assert other["md"]["steps_done"] == first["md"]["steps_done"] == 20

@@ -15,31 +15,7 @@ import textwrap
 
 import pytest
 
-from cli_helpers import run_cli
-
-TOY = [
-    "--set",
-    "max_atoms=110",
-    "--set",
-    "relax.steps=5",
-    "--set",
-    "md.steps=20",
-    "--set",
-    "md.heat_steps=0",
-    "--set",
-    "md.heat_from_K=null",
-    "--set",
-    "md.traj_interval=1",
-    "--set",
-    "md.checkpoint_interval=10",
-    "--set",
-    "md.log_interval=10",
-    "--set",
-    "calculator.device=cpu",
-    "--set",
-    "thermo.steps=3",
-]
-
+from cli_helpers import TOY, run_cli
 
 def store_count(store_dir) -> int:
     code = (
@@ -51,20 +27,9 @@ def store_count(store_dir) -> int:
 
 
 @pytest.fixture(scope="module")
-def finished_study(tmp_path_factory):
-    store = tmp_path_factory.mktemp("e2e") / "store"
-    runs = store.parent / "runs"
-    proc = run_cli(
-        "run",
-        "li_li6ps5cl",
-        "--store",
-        str(store),
-        *TOY,
-        "--json",
-        env_extra={"INTERFACEFLOW_RUN_DIR": str(runs)},
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return store, json.loads(proc.stdout)
+def finished_study(toy_study):
+    """The session's toy study in a store of its own (tests here count what the store holds)."""
+    return toy_study
 
 
 def test_run_prints_a_summary_with_provenance(finished_study):

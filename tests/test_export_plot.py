@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import uuid
 
 import numpy as np
@@ -17,7 +18,6 @@ import pytest
 from cli_helpers import run_cli
 from interfaceflow.analysis.fragment_labels import atom_fragment_labels
 from interfaceflow.results import Results
-from test_end_to_end import TOY
 
 
 def clone_study(store_dir, study_id: str, **changes) -> str:
@@ -38,12 +38,12 @@ def clone_study(store_dir, study_id: str, **changes) -> str:
 
 
 @pytest.fixture(scope="module")
-def two_studies(tmp_path_factory):
+def two_studies(tmp_path_factory, toy_study):
+    """A copy of the session's toy study store, plus a clone of its study under another id."""
+    source, summary = toy_study
     store = tmp_path_factory.mktemp("export") / "store"
-    proc = run_cli("run", "li_li6ps5cl", "--store", str(store), *TOY, "--json",
-                   env_extra={"INTERFACEFLOW_RUN_DIR": str(store.parent / "runs")})
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    first = json.loads(proc.stdout)["study_id"]
+    shutil.copytree(source, store)
+    first = summary["study_id"]
     second = clone_study(store, first, model="7net-copy", temperature_K=500.0)
     return store, first, second
 

@@ -17,7 +17,7 @@ from interfaceflow.analysis.profiles import (
     compute_profiles,
 )
 from interfaceflow.cli import app
-from test_profiles_synthetic import depleted_sandwich
+from builders import depleted_sandwich
 
 CLI_KEYS = (
     "z_A", "density_per_A3", "li_concentration_rel", "charge_density_e_per_A3", "field_V_per_A",

@@ -154,3 +154,23 @@ def test_the_run_directory_is_absolute_and_outside_the_working_directory(tmp_pat
     assert default.run_dir.is_absolute() and not default.run_dir.is_relative_to(tmp_path)
     monkeypatch.setenv("INTERFACEFLOW_RUN_DIR", "relative/runs")
     assert InterfaceflowSettings().run_dir == tmp_path / "relative" / "runs"
+
+
+@pytest.mark.parametrize("value", ["!!python/object/apply:os.system ['true']", "[1,", "{a: 1"])
+def test_set_values_that_are_not_yaml_are_one_line_errors(value):
+    with pytest.raises(RecipeError, match=r"^--set md.steps: .* is not a YAML value"):
+        load_recipe("li_li6ps5cl", overrides=[f"md.steps={value}"])
+
+
+def test_structure_files_are_found_relative_to_the_recipe_and_made_absolute(tmp_path, monkeypatch):
+    from interfaceflow.structures import load_structure
+
+    folder = tmp_path / "study"
+    folder.mkdir()
+    load_structure("Li6PS5Cl").to(filename=str(folder / "my_lpscl.cif"))
+    (folder / "r.yaml").write_text("electrode: Li\nelectrolyte: my_lpscl.cif\n")
+    monkeypatch.chdir(tmp_path)  # not the recipe's folder
+    recipe = load_recipe(folder / "r.yaml")
+    assert recipe.electrolyte == str(folder / "my_lpscl.cif") and recipe.electrode == "Li"
+    load_structure("Li").to(filename=str(tmp_path / "li.cif"))
+    assert load_recipe(folder / "r.yaml", overrides=["electrode=li.cif"]).electrode == str(tmp_path / "li.cif")

@@ -48,6 +48,7 @@ class LJPlugin(CalculatorPlugin):
     default_model = "sigma2"
 
     def create(self, model, device, dtype, **kwargs):
+        print("LJ v0 initialized")  # a model banner on stdout, as CHGNet prints one
         return _lj()
 
 

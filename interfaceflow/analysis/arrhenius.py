@@ -132,6 +132,12 @@ def fit_arrhenius(
     )
 
 
+def first_key(results: list[DiffusionResult]) -> str:
+    """``Li in electrolyte (xyz)``: what a set of diffusion results describes."""
+    r = results[0]
+    return f"{r.species} in {r.region or 'the whole cell'} ({r.direction})"
+
+
 class ArrheniusResult(BaseModel):
     """Activation energy, prefactor, and D and sigma extrapolated to ``target_temperature_K``.
 
@@ -250,14 +256,22 @@ class ArrheniusResult(BaseModel):
         if any(r.temperature_K is None for r in results):
             raise AnalysisError("a diffusion result has no temperature_K; pass it to the analysis")
         notes = []
-        usable = [r for r in results if r.D_cm2_per_s > 0 and np.isfinite(r.D_cm2_per_s)]
+        usable = [r for r in results
+                  if r.status == "diffusive" and r.D_cm2_per_s > 0 and np.isfinite(r.D_cm2_per_s)]
         for r in results:
-            if r not in usable:
+            if r.status != "diffusive":
+                notes.append(f"D at {r.temperature_K:g} K is not a diffusion coefficient ({r.status}); left out")
+            elif r not in usable:
                 notes.append(
                     f"D at {r.temperature_K:g} K is {r.D_cm2_per_s:.3g} cm^2/s (not > 0); left out"
                 )
             elif r.warnings:
                 notes.append(f"D at {r.temperature_K:g} K: {r.warnings[0]}")
+        if len(usable) < 2:
+            raise AnalysisError(
+                f"{first_key(results)}: D reached the diffusive regime at {len(usable)} of {len(results)} "
+                "temperatures; an Arrhenius fit needs two: run longer or hotter"
+            )
         usable.sort(key=lambda r: r.temperature_K)
         fit = fit_arrhenius(
             [r.temperature_K for r in usable],

@@ -308,6 +308,8 @@ def _print_diffusion(summary) -> None:
 
 
 def _print_arrhenius(summary) -> None:
+    for note in summary.notes:
+        console.print(f"  [bold]arrhenius[/] no fit: {note}")
     for fit in summary.fits:
         sigma = (f", σ({fit.target_temperature_K:.0f} K) = {_short(fit.conductivity_300K_S_per_cm)} S/cm"
                  if fit.conductivity_300K_S_per_cm is not None else "")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 from typing import Annotated, Optional
 
 import typer
@@ -54,7 +56,8 @@ def thermo_command(
                               PluginError)
     if source not in ("auto", "library", "mp"):
         raise AnalysisError(f"--source {source!r} is not auto, library or mp")
-    doc = run_thermo(electrolyte, electrode, spec, settings, cache_dir=cache_dir, source=source)
+    with contextlib.redirect_stdout(sys.stderr):  # model banners (CHGNet prints) must not reach --json
+        doc = run_thermo(electrolyte, electrode, spec, settings, cache_dir=cache_dir, source=source)
     if json_output:
         typer.echo(json.dumps(doc.model_dump(mode="json", exclude={"relaxed_structures"}), indent=2))
         return

@@ -119,7 +119,7 @@ def run_study(
     store = store if store is not None else get_job_store(store_dir, store_config)
     flow = study_flow(recipe)
     if not progress:
-        for job in flow.jobs:
+        for job, _ in flow.iterflow():  # nested flows too (the Arrhenius fan-out)
             if isinstance(job.maker, InterfaceMDMaker):
                 job.maker.progress = False
     root_dir = get_settings().run_dir.resolve() / "jobs"

@@ -208,9 +208,20 @@ def load_recipe(name_or_path: str | Path, overrides: list[str] | tuple[str, ...]
     if not isinstance(data, dict):
         raise RecipeError(f"recipe {path} must be a YAML mapping of keys (name, electrode, ...)")
     data.setdefault("name", path.stem)
+    _absolute_structure_paths(data, path.parent)
     for override in overrides:
         apply_override(data, override)
+    _absolute_structure_paths(data, Path.cwd())
     return validate_recipe(data, source=str(path))
+
+
+def _absolute_structure_paths(data: dict[str, Any], base: Path) -> None:
+    """Structure files given relative to ``base`` (the recipe's folder, or the working directory for
+    ``--set``) become absolute, so jobs running in their own folders find them."""
+    for side in ("electrode", "electrolyte", "coating"):
+        value = data.get(side)
+        if isinstance(value, str) and not Path(value).is_absolute() and (base / value).expanduser().is_file():
+            data[side] = str((base / value).expanduser().resolve())
 
 
 def apply_override(data: dict[str, Any], override: str) -> None:
@@ -225,7 +236,11 @@ def apply_override(data: dict[str, Any], override: str) -> None:
         if not isinstance(child, dict):
             raise RecipeError(f"--set {key_path}: '{key}' is not a section; use a section key path")
         node = child
-    value = yaml.safe_load(raw) if raw.strip() else None
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError:
+        raise RecipeError(f"--set {key_path}: '{raw}' is not a YAML value (a tag such as !!python or "
+                          "unbalanced brackets); quote it or write a plain number, string or [list]") from None
     if keys == ["analyses"] and isinstance(value, list) and isinstance(node.get("analyses"), dict):
         # --set analyses=[a, b] selects analyses and keeps the recipe's settings for them
         value = {name: node["analyses"].get(name) or {} if name in value else None

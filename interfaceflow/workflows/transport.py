@@ -112,6 +112,7 @@ class ArrheniusDocument(BaseModel):
     doc_type: Literal["arrhenius_analysis"] = "arrhenius_analysis"
     temperatures_K: list[float]
     fits: list[ArrheniusResult]
+    notes: list[str] = Field(default_factory=list, description="Why a (species, region, direction) has no fit.")
     plot_paths: list[str] = Field(default_factory=list)
     label: str | None = None
 
@@ -152,6 +153,7 @@ class ArrheniusSummary(BaseModel):
 
     temperatures_K: list[float]
     fits: list[ArrheniusFitSummary]
+    notes: list[str] = Field(default_factory=list, description="Why a region has no fit (not diffusive).")
 
 
 # ------------------------------------------------------------------------------ pure functions
@@ -216,23 +218,21 @@ def fit_arrhenius_results(
     for doc in docs:
         for res in doc.results:
             by_key.setdefault((res.species, res.region, res.direction), []).append(res)
-    fits = []
+    fits, notes = [], []
     for results in by_key.values():
         if len(results) != len(docs):
             continue  # a region missing at some temperature (e.g. empty slab) cannot be fitted
-        fits.append(
-            ArrheniusResult.from_diffusion_results(
-                results,
-                target_temperature_K=target_temperature_K,
-                haven_ratio=haven_ratio,
-            )
-        )
-    if not fits:
+        try:
+            fits.append(ArrheniusResult.from_diffusion_results(
+                results, target_temperature_K=target_temperature_K, haven_ratio=haven_ratio))
+        except AnalysisError as exc:  # not diffusive at enough temperatures: no Ea, say why
+            notes.append(str(exc))
+    if not fits and not notes:
         raise AnalysisError(
             "no species/region/direction was analysed at every temperature; check regions"
         )
     temperatures = sorted({float(d.temperature_K) for d in docs if d.temperature_K is not None})
-    return ArrheniusDocument(temperatures_K=temperatures, fits=fits)
+    return ArrheniusDocument(temperatures_K=temperatures, fits=fits, notes=notes)
 
 
 # ------------------------------------------------------------------------------ makers
