@@ -7,13 +7,8 @@ import json
 
 import pytest
 
-from cli_helpers import run_cli
+from cli_helpers import TOY, run_cli
 from interfaceflow.workflows.recipe import load_recipe, validate_recipe, with_schedule_of
-
-TOY = ["--set", "max_atoms=110", "--set", "relax.steps=3", "--set", "md.steps=20", "--set", "md.heat_steps=0",
-       "--set", "md.heat_from_K=null", "--set", "md.traj_interval=1", "--set", "calculator.device=cpu",
-       ]
-
 
 def test_with_schedule_of_copies_the_whole_md_section():
     reference = load_recipe("li_li6ps5cl")

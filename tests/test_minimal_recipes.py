@@ -12,8 +12,8 @@ from cli_helpers import run_cli
 from interfaceflow.workflows.recipe import validate_recipe
 
 #: Only what keeps the test small: the cell, the relaxation and the MD are the recipe's own.
-SMALL = ["--set", "max_atoms=120", "--set", "relax.steps=3", "--set", "calculator.device=cpu",
-         "--set", "thermo.steps=5"]
+SMALL = ["--set", "max_atoms=180", "--set", "relax.steps=3", "--set", "calculator.device=cpu",
+         "--set", "thermo.steps=3"]
 
 
 def minimal_recipe(tmp_path, name, electrode, electrolyte):
