@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Device = Literal["auto", "cpu", "cuda"]
 DType = Literal["float32", "float64"]
@@ -58,12 +58,49 @@ class InterfaceflowSettings(BaseSettings):
     device: Device = Field(default="auto")
     dtype: DType = Field(default="float32")
     trust_pickled_models: bool = Field(
-        default=True,
+        default=False,
         description=(
-            "Allow torch.load(weights_only=False) for MACE .model files and e3nn constants. "
-            "A pickled model can run arbitrary code when loaded: only load files you trust."
+            "Unpickle any MACE .model file (torch.load(weights_only=False)) wherever it lies "
+            "(env INTERFACEFLOW_TRUST_PICKLED_MODELS). A pickled model runs arbitrary code when "
+            "loaded; by default only files in a plugin's own model cache or under trusted_model_dirs load."
         ),
     )
+    trusted_model_dirs: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description=(
+            "Directories whose pickled model files are trusted, besides the plugins' own caches "
+            "(env INTERFACEFLOW_TRUSTED_MODEL_DIRS, separated by ':')."
+        ),
+    )
+    store_timeout_s: float = Field(
+        default=5.0,
+        gt=0,
+        description=(
+            "How long to wait for a MongoDB (or other server) store to answer before giving up, s "
+            "(env INTERFACEFLOW_STORE_TIMEOUT_S)."
+        ),
+    )
+    max_local_hours: float = Field(
+        default=4.0,
+        gt=0,
+        description=(
+            "A local 'interfaceflow run' whose estimated wall time (from a short timing of the "
+            "calculator on the recipe's atoms) exceeds this many hours asks for confirmation or "
+            "--yes (env INTERFACEFLOW_MAX_LOCAL_HOURS)."
+        ),
+    )
+
+    @field_validator("trusted_model_dirs", mode="before")
+    @classmethod
+    def _split_dirs(cls, value):
+        if isinstance(value, str):
+            return [part for part in value.split(":") if part.strip()]
+        return value
+
+    @field_validator("trusted_model_dirs", mode="after")
+    @classmethod
+    def _absolute_dirs(cls, value: list[Path]) -> list[Path]:
+        return [path.expanduser().resolve() for path in value]
 
     @field_validator("run_dir", "thermo_cache_dir", mode="after")
     @classmethod
