@@ -30,3 +30,36 @@ def run_toy_study(store: Path, *extra: str):
     """``interfaceflow run li_li6ps5cl`` at toy size into ``store`` (runs next to it)."""
     return run_cli("run", "li_li6ps5cl", "--store", str(store), *TOY, *extra, "--json",
                    env_extra={"INTERFACEFLOW_RUN_DIR": str(store.parent / "runs")})
+
+
+def invoke_cli(*args: str):
+    """Run ``interfaceflow ARGS`` through the console-script entry point in this process (fast,
+    and the same error handling as the installed command); returns ``(exit_code, stdout, stderr)``."""
+    import contextlib
+    import io
+
+    from interfaceflow.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    argv = sys.argv
+    sys.argv = ["interfaceflow", *args]
+    code = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            main()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.argv = argv
+    return code, out.getvalue(), err.getvalue()
+
+
+def assert_one_line(code: int, stderr: str, *fragments: str) -> str:
+    """A bad input: non-zero exit, exactly one ``error: ...`` line naming ``fragments``, no traceback."""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert code != 0, stderr
+    assert len(lines) == 1 and lines[0].startswith("error: "), stderr[-2000:]
+    assert "Traceback" not in stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    return lines[0]

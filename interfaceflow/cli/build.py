@@ -43,9 +43,8 @@ def build_command(
     """
     from interfaceflow.structures import build_interface, list_candidate_interfaces
 
-    import yaml
-
     from interfaceflow.errors import StructureError
+    from interfaceflow.safe_yaml import YAMLProblem, key_value_overrides
     from interfaceflow.structures.settings import BuildSettings
     from interfaceflow.validation import validated_settings
 
@@ -56,11 +55,10 @@ def build_command(
         max_area_A2=max_area, vacuum_A=vacuum, gap_A=gap, fix_outer_A=fix_outer,
         strain_side=strain_side, termination_index=termination,
     )
-    for item in set_ or []:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise StructureError(f"--set '{item}' is not of the form key=value (e.g. gap_A=2.5)")
-        given[key.strip()] = yaml.safe_load(value)
+    try:
+        given.update(key_value_overrides(set_, "gap_A=2.5"))
+    except YAMLProblem as exc:
+        raise StructureError(str(exc)) from None
     settings = validated_settings({k: v for k, v in given.items() if v is not None}, BuildSettings,
                                   "build", StructureError)
     progress = None if quiet else _progress_to_stderr

@@ -36,20 +36,18 @@ def thermo_command(
     The same code as the thermodynamic reference job of a study (run_thermo): every phase of the
     chemical system relaxed with the MLIP, then its phase diagram.
     """
-    import yaml
-
     from interfaceflow.analysis.thermo import ThermoSettings
+    from interfaceflow.safe_yaml import YAMLProblem, key_value_overrides
     from interfaceflow.errors import AnalysisError, PluginError
     from interfaceflow.plugins.base import CalculatorSpec
     from interfaceflow.validation import validated_settings
     from interfaceflow.workflows.products import run_thermo
 
     given: dict = {"steps": steps, "fmax_eV_per_A": fmax}
-    for item in set_ or []:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise AnalysisError(f"--set '{item}' is not of the form key=value (e.g. steps=10)")
-        given[key.strip()] = yaml.safe_load(value)
+    try:
+        given.update(key_value_overrides(set_, "steps=10"))
+    except YAMLProblem as exc:
+        raise AnalysisError(str(exc)) from None
     settings = validated_settings({k: v for k, v in given.items() if v is not None}, ThermoSettings, "thermo")
     spec = {"plugin": calculator, "model": model, "device": device, "dtype": dtype}
     spec = validated_settings({k: v for k, v in spec.items() if v is not None}, CalculatorSpec, "calculator",

@@ -269,10 +269,37 @@ def load_project(name: str | None = None):
         return ConfigManager().get_project(name)
     except ConfigError as exc:
         where = projects_folder()
+        broken = _broken_project_file(where, name) if name else None
+        if broken:
+            raise HPCError(broken) from None
         raise HPCError(
             f"no jobflow-remote project {name or '(default)'} in {where} ({_one_line(exc)}); "
             "create one with 'interfaceflow hpc init' or pass --project"
         ) from None
+
+
+def _broken_project_file(folder: Path, name: str) -> str | None:
+    """Why the project file of ``name`` in ``folder`` does not load, or None if there is none."""
+    from jobflow_remote.config.base import Project
+
+    from interfaceflow.safe_yaml import YAMLProblem, safe_yaml_file
+
+    files = [folder / f"{name}.{ext}" for ext in ("yaml", "yml")]
+    path = next((f for f in files if f.is_file()), None)
+    if path is None:
+        return None
+    fix = f"fix it, or recreate it with 'interfaceflow hpc init --name {name} --force'"
+    try:
+        document = safe_yaml_file(path)
+    except YAMLProblem as exc:
+        return f"project file {exc}, or recreate it with 'interfaceflow hpc init --name {name} --force'"
+    if not isinstance(document, dict):
+        return f"project file {path} is not a YAML mapping; {fix}"
+    try:
+        Project.model_validate(document)
+    except ValidationError as exc:
+        return f"project file {path} is not a valid jobflow-remote project ({_first_error(exc)}); {fix}"
+    return f"project file {path} does not load in jobflow-remote; {fix}"
 
 
 def project_spec(project) -> HPCProjectSpec:

@@ -50,6 +50,7 @@ def submit_flow(
     spec = project_spec(proj)
     placements = place_jobs(flow, spec, queue, workers=tuple(proj.workers), worker=worker,
                             gpu_worker=gpu_worker, cpu_worker=cpu_worker)
+    check_local_schedulers(proj, {placement.worker for placement in placements.values()})
     apply_placements(flow, placements, EXEC_CONFIG_NAME)
     controller = job_controller(proj.name)
     try:
@@ -64,6 +65,37 @@ def submit_flow(
                            walltime_s=placements[info.uuid].walltime_s)
               for info in sorted(jobs, key=lambda i: int(i.db_id))],
     )
+
+
+#: A command that asks each scheduler's controller (not just its client) for an answer.
+SCHEDULER_PROBES = {"slurm": ["sinfo", "-h", "-o", "%P"], "pbs": ["qstat", "-B"]}
+
+
+def check_local_schedulers(project, workers: set[str], timeout_s: float = 20.0) -> None:
+    """Fail in one line, before anything is queued, when a local worker's scheduler does not answer.
+
+    Workers on other hosts are reached over SSH by the runner; ``jf worker check`` tests them.
+    """
+    import subprocess
+
+    for name in sorted(workers):
+        worker = project.workers[name]
+        probe = SCHEDULER_PROBES.get(str(worker.scheduler_type))
+        if worker.type != "local" or probe is None:
+            continue
+        fix = f"start it, or pick another worker (its workers: {', '.join(project.workers)})"
+        try:
+            done = subprocess.run(probe, capture_output=True, text=True, timeout=timeout_s)
+        except FileNotFoundError:
+            raise HPCError(f"worker '{name}' uses {worker.scheduler_type}, but '{probe[0]}' is not on "
+                           f"this machine's PATH; install the scheduler's client or {fix}") from None
+        except subprocess.TimeoutExpired:
+            raise HPCError(f"the {worker.scheduler_type} scheduler of worker '{name}' did not answer "
+                           f"'{' '.join(probe)}' within {timeout_s:g} s; {fix}") from None
+        if done.returncode != 0:
+            lines = [line for line in done.stderr.splitlines() if line.strip()] or ["no message"]
+            raise HPCError(f"the {worker.scheduler_type} scheduler of worker '{name}' is not reachable "
+                           f"('{' '.join(probe)}': {lines[-1].strip()[:160]}); {fix}")
 
 
 def submit_study(

@@ -146,13 +146,15 @@ def read_structure_file(path: str | Path) -> Structure:
         from pymatgen.io.ase import AseAtomsAdaptor
 
         atoms = ase.io.read(str(path))
-        if not all(atoms.pbc):
-            raise ValueError("not periodic")
-        return AseAtomsAdaptor.get_structure(atoms)
     except Exception as exc:  # noqa: BLE001
         raise StructureError(
             f"cannot parse {path.name} as a periodic crystal ({type(exc).__name__}); give a CIF, POSCAR or extxyz file"
         ) from exc
+    if not all(atoms.pbc) or abs(atoms.cell.volume) < 1e-3:
+        raise StructureError(
+            f"{path.name} has no periodic cell; give a CIF, POSCAR or extxyz with a 3D lattice (Lattice=...)"
+        )
+    return AseAtomsAdaptor.get_structure(atoms)
 
 
 def order_structure(structure: Structure, oxidation_states: dict[str, float] | None = None) -> Structure:
@@ -260,7 +262,57 @@ def load_structure(spec: Any) -> Structure:
             f"cannot make a structure from a {type(spec).__name__}; pass a phase name, a file path, "
             "a pymatgen Structure or an ase.Atoms"
         )
-    return order_structure(structure)
+    label = Path(str(spec)).name if isinstance(spec, (str, Path)) else structure.composition.reduced_formula
+    check_cell(structure, label)
+    ordered = order_structure(structure)
+    check_overlaps(ordered, label)
+    return ordered
+
+
+#: Two atoms closer than this fraction of the sum of their covalent radii overlap (no real bond is
+#: shorter than about 0.75 of it; the slack keeps compressed and H-bonded cells valid).
+OVERLAP_FRACTION = 0.5
+
+
+def check_cell(structure: Structure, label: str) -> None:
+    """Refuse, in one line, a structure with no atoms or no 3D cell."""
+    if len(structure) == 0:
+        raise StructureError(f"{label} has no atoms; give a structure file with atomic sites")
+    if abs(structure.lattice.volume) < 1e-3:
+        raise StructureError(f"{label} has no periodic cell (volume 0 Å³); give a CIF, POSCAR or extxyz with a 3D lattice")
+
+
+def check_overlaps(structure: Structure, label: str) -> None:
+    """Refuse, in one line, an (ordered) structure with overlapping or duplicated atoms."""
+    overlap = closest_overlap(structure)
+    if overlap is not None:
+        (i, a), (j, b), d, limit = overlap
+        raise StructureError(
+            f"{label}: atoms {i} ({a}) and {j} ({b}) are {d:.2f} Å apart, closer than {limit:.2f} Å "
+            f"(half their covalent radii): overlapping or duplicated sites; fix the structure file"
+        )
+
+
+def closest_overlap(structure: Structure):
+    """The closest pair closer than :data:`OVERLAP_FRACTION` of its covalent-radius sum, else None.
+
+    Returns ``((i, symbol_i), (j, symbol_j), distance_A, limit_A)``.
+    """
+    import numpy as np
+    from ase.data import atomic_numbers, covalent_radii
+
+    from interfaceflow.geometry import structure_neighbour_pairs
+
+    symbols = [site.specie.symbol for site in structure]
+    radii = np.array([covalent_radii[atomic_numbers[s]] for s in symbols])
+    cutoff = OVERLAP_FRACTION * 2 * float(radii.max())
+    i, j, d, _ = structure_neighbour_pairs(structure, cutoff)
+    limits = OVERLAP_FRACTION * (radii[i] + radii[j])
+    bad = np.flatnonzero((d < limits) & (i <= j))
+    if len(bad) == 0:
+        return None
+    k = bad[np.argmin(d[bad])]
+    return (int(i[k]), symbols[i[k]]), (int(j[k]), symbols[j[k]]), float(d[k]), float(limits[k])
 
 
 def phase_metadata(spec: Any) -> BulkPhase | None:

@@ -11,13 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from interfaceflow.analysis.diffusion_fit import MIN_FRAMES
 from interfaceflow.analysis.thermo import ThermoSettings
 from interfaceflow.errors import RecipeError
 from interfaceflow.hpc.settings import QueueSettings
+from interfaceflow.safe_yaml import YAMLProblem, safe_yaml
 from interfaceflow.plugins.base import CalculatorSpec
 from interfaceflow.structures.settings import BuildSettings
 from interfaceflow.md.settings import MDSettings, RelaxSettings
@@ -200,11 +200,11 @@ def load_recipe(name_or_path: str | Path, overrides: list[str] | tuple[str, ...]
     ``name`` defaults to the file name without the suffix."""
     path = find_recipe(name_or_path)
     try:
-        data = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise RecipeError(f"recipe {path} is not valid YAML{where}; fix the syntax") from None
+        data = safe_yaml(path.read_text(), f"recipe {path}") or {}
+    except YAMLProblem as exc:
+        raise RecipeError(str(exc)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RecipeError(f"cannot read recipe {path} ({type(exc).__name__}); give a readable UTF-8 YAML file") from None
     if not isinstance(data, dict):
         raise RecipeError(f"recipe {path} must be a YAML mapping of keys (name, electrode, ...)")
     data.setdefault("name", path.stem)
@@ -237,10 +237,9 @@ def apply_override(data: dict[str, Any], override: str) -> None:
             raise RecipeError(f"--set {key_path}: '{key}' is not a section; use a section key path")
         node = child
     try:
-        value = yaml.safe_load(raw) if raw.strip() else None
-    except yaml.YAMLError:
-        raise RecipeError(f"--set {key_path}: '{raw}' is not a YAML value (a tag such as !!python or "
-                          "unbalanced brackets); quote it or write a plain number, string or [list]") from None
+        value = safe_yaml(raw, f"--set {key_path}") if raw.strip() else None
+    except YAMLProblem as exc:
+        raise RecipeError(f"{exc}; quote it or write a plain number, string or [list]") from None
     if keys == ["analyses"] and isinstance(value, list) and isinstance(node.get("analyses"), dict):
         # --set analyses=[a, b] selects analyses and keeps the recipe's settings for them
         value = {name: node["analyses"].get(name) or {} if name in value else None
