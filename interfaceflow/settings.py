@@ -110,5 +110,30 @@ class InterfaceflowSettings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> InterfaceflowSettings:
-    """Return the process-wide settings (read once; call ``get_settings.cache_clear()`` to reload)."""
-    return InterfaceflowSettings()
+    """Return the process-wide settings (read once; call ``get_settings.cache_clear()`` to reload).
+
+    Raises:
+        InterfaceflowError: an ``INTERFACEFLOW_*`` environment variable (or ``.env`` entry) has an
+            invalid value; the one-line message names the variable and the allowed values.
+    """
+    from pydantic import ValidationError
+
+    from interfaceflow.errors import InterfaceflowError
+
+    try:
+        return InterfaceflowSettings()
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "?"
+            variable = f"{InterfaceflowSettings.model_config['env_prefix']}{field.upper()}"
+            given = error.get("input")
+            reason = error["msg"].removeprefix("Value error, ")
+            reason = reason[:1].lower() + reason[1:]
+            if error["type"].startswith("bool_"):
+                reason += " (use true or false)"
+            problems.append(f"{variable}={given!r}: {reason}")
+        raise InterfaceflowError(
+            f"invalid environment setting {'; '.join(problems)}; set a valid value or unset it "
+            "(check the environment and any .env file in the working directory)"
+        ) from None

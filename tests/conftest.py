@@ -73,11 +73,25 @@ def external_plugin_site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def tiny_mace_model(tmp_path_factory) -> Path:
-    """A tiny untrained MACE .model file covering Li, P, S (built with mace-torch's modules)."""
+def tiny_mace_model_file(tmp_path_factory) -> Path:
+    """A tiny untrained MACE .model file covering Li, P, S (built with mace-torch's modules).
+
+    Its folder is not trusted for unpickling; use ``tiny_mace_model`` to load it.
+    """
     from mace_tiny import save_tiny_mace_model
 
     return save_tiny_mace_model(tmp_path_factory.mktemp("mace") / "tiny.model", [3, 15, 16])
+
+
+@pytest.fixture
+def tiny_mace_model(tiny_mace_model_file, monkeypatch) -> Path:
+    """``tiny_mace_model_file`` with its folder trusted (INTERFACEFLOW_TRUSTED_MODEL_DIRS, which
+    subprocesses inherit) for this test."""
+    from interfaceflow.settings import get_settings
+
+    monkeypatch.setenv("INTERFACEFLOW_TRUSTED_MODEL_DIRS", str(tiny_mace_model_file.parent))
+    get_settings.cache_clear()
+    return tiny_mace_model_file
 
 
 @pytest.fixture(scope="session")

@@ -80,13 +80,14 @@ def test_missing_model_file_is_a_one_line_error(tmp_path):
         get_calculator("mace", str(tmp_path / "nope.model"), device="cpu")
 
 
-def test_refusing_pickled_models_when_not_trusted(tiny_mace_model, monkeypatch):
+def test_refusing_pickled_models_when_not_trusted(tiny_mace_model_file, monkeypatch):
     from interfaceflow.settings import get_settings
 
+    monkeypatch.delenv("INTERFACEFLOW_TRUSTED_MODEL_DIRS", raising=False)
     monkeypatch.setenv("INTERFACEFLOW_TRUST_PICKLED_MODELS", "false")
     get_settings.cache_clear()
-    with pytest.raises(PluginError, match="refusing to unpickle"):
-        get_plugin("mace").create(str(tiny_mace_model), "cpu", "float64")
+    with pytest.raises(PluginError, match="refusing to unpickle .*TRUSTED_MODEL_DIRS="):
+        get_plugin("mace").create(str(tiny_mace_model_file), "cpu", "float64")
 
 
 def test_unsupported_dtype_is_rejected():

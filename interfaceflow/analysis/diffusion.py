@@ -80,7 +80,7 @@ from interfaceflow.analysis.msd import (
     wrapped_z,
 )
 from interfaceflow.errors import AnalysisError
-from interfaceflow.io.trajectory import TrajectoryData
+from interfaceflow.io.trajectory import TrajectoryData, check_periodic_cell, trajectory_name
 
 __all__ = [
     "A2_PER_FS_TO_CM2_PER_S",
@@ -276,13 +276,17 @@ def analyze_diffusion(
         then per-atom labels, then z regions.
     """
     settings = settings or DiffusionSettings()
+    if traj.n_frames < MIN_FRAMES:
+        raise AnalysisError(
+            f"{trajectory_name(traj)} has only {traj.n_frames} frame(s) selected; diffusion needs "
+            f"at least {MIN_FRAMES}: use a longer trajectory or a smaller --stride"
+        )
+    check_periodic_cell(traj.cells_A, trajectory_name(traj))
     dt = frame_interval_fs or traj.frame_interval_fs()
     if not dt or dt <= 0:
         raise AnalysisError(
             "the time between frames is unknown; pass --timestep-fs (after --stride)"
         )
-    if traj.n_frames < MIN_FRAMES:
-        raise AnalysisError(f"only {traj.n_frames} frames; diffusion needs at least {MIN_FRAMES}")
     z_mobile = atomic_numbers.get(settings.species)
     if z_mobile is None:
         raise AnalysisError(f"unknown species {settings.species!r}; use a chemical symbol like Li")

@@ -195,6 +195,9 @@ def analyze_products(
     assignment when the library is unavailable. ``settings`` (:class:`ProductsSettings`) and
     keyword ``overrides`` of its fields (``bin_width_A=2.0``, ``phase_stride=5``, ...) set the rest.
     """
+    from interfaceflow.io.trajectory import check_periodic_cell, trajectory_name
+
+    check_periodic_cell(traj.cells_A, trajectory_name(traj))
     settings = products_settings(settings, **overrides)
     cutoffs, bin_width_A, phase_stride = settings.cutoffs, settings.bin_width_A, settings.phase_stride
     min_similarity, n_interfaces = settings.min_similarity, settings.n_interfaces

@@ -74,6 +74,7 @@ from interfaceflow.analysis.profile_results import (
     ProfileComparison, ProfileResult, ProfileSettings, ProfileTimeSeries, json_safe,
 )
 from interfaceflow.errors import AnalysisError
+from interfaceflow.io.trajectory import check_periodic_cell
 
 __all__ = [  # the names of the pieces are re-exported: importing them from here keeps working
     "AXES", "BinnedProfiles", "Boundary", "DerivedProfiles", "EPSILON0_E_PER_V_A", "FrameBins",
@@ -182,6 +183,7 @@ def compute_profiles(
     pos = pos[None] if pos.ndim == 2 else pos
     n_frames, n_atoms = pos.shape[:2]
     cells = np.broadcast_to(np.asarray(cells_A, dtype=float), (n_frames, 3, 3))
+    check_periodic_cell(cells)
     numbers = np.asarray(numbers, dtype=int)
     if numbers.shape != (n_atoms,):
         raise AnalysisError(
@@ -394,7 +396,10 @@ def profiles_from_trajectory(
         CalculatorChargeModel, MapChargeModel, charges_for_frames, get_charge_model, iter_frames,
     )
 
+    from interfaceflow.io.trajectory import check_periodic_cell, trajectory_name
+
     s = settings or ProfileSettings()
+    check_periodic_cell(trajectory.cells_A, trajectory_name(trajectory))
     model = get_charge_model(charges)
     per_atom = trajectory.per_atom or {}
     if isinstance(model, MapChargeModel):
@@ -428,14 +433,19 @@ def run_profiles(
     fmt: str | None = None,
     type_map: dict[int, str] | None = None,
     label: str | None = None,
+    min_frames: int = 1,
 ) -> ProfileResult:
-    """Read a trajectory file and compute its profiles (the pure function behind the maker/CLI)."""
-    from interfaceflow.io.trajectory import read_trajectory
+    """Read a trajectory file and compute its profiles (the pure function behind the maker/CLI).
+
+    ``min_frames``: refuse (one-line :class:`AnalysisError`) a selection of fewer frames.
+    """
+    from interfaceflow.io.trajectory import check_min_frames, read_trajectory
     from interfaceflow.provenance import package_versions, sha256_file
 
     traj = read_trajectory(
         trajectory_path, start=start, stop=stop, stride=stride, fmt=fmt, type_map=type_map
     )
+    check_min_frames(traj, min_frames, "profiles", "its error bars come from blocks of frames")
     result = profiles_from_trajectory(traj, settings=settings, charges=charges)
     result.trajectory_path = str(trajectory_path)
     result.trajectory_sha256 = sha256_file(trajectory_path)

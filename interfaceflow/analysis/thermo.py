@@ -16,7 +16,8 @@
    most reactive mixing ratio, its reaction energy (eV/atom) and products. Against Li metal the
    closed reaction electrolyte + Li is used, and the open-Li limit (grand potential at
    μ_Li = μ_Li⁰, the energy per atom of the Li reference) is reported next to it; against other
-   electrodes ``GrandPotentialInterfacialReactivity`` with open Li at μ_Li⁰ is used.
+   electrodes (cathodes) the closed chemical-mixing reaction is used too, since a cathode is not a
+   Li reservoir at μ_Li⁰.
 4. :func:`stability_window`: the range of μ_Li over which the electrolyte is the equilibrium
    phase of the Li grand-potential phase diagram, as voltages ``V = −(μ_Li − μ_Li⁰)/e`` vs Li/Li⁺.
    A metastable electrolyte (above the hull) is first lowered onto the hull by its energy above
@@ -347,7 +348,6 @@ class InterfaceReaction:
     reaction_energy_eV_per_atom: float
     reaction: str
     products: dict[str, float]  # product formula -> molar fraction of the products
-    open_li: bool
     open_li_products: dict[str, float] = field(default_factory=dict)
     open_li_energy_eV_per_atom: float | None = None
 
@@ -362,18 +362,16 @@ def interface_reaction(
     entries_or_pd, electrolyte: str | Composition, electrode: str | Composition = "Li", open_element: str = "Li"
 ) -> InterfaceReaction:
     """Reaction energy and products at the most reactive mixing ratio of electrolyte and electrode."""
-    from pymatgen.analysis.interface_reactions import GrandPotentialInterfacialReactivity, InterfacialReactivity
+    from pymatgen.analysis.interface_reactions import InterfacialReactivity
 
     pd = entries_or_pd if isinstance(entries_or_pd, PhaseDiagram) else build_phase_diagram(entries_or_pd)
     c1, c2 = Composition(electrolyte), Composition(electrode)
     el = Element(open_element)
     mu0 = pd.el_refs[el].energy_per_atom
-    electrode_is_reservoir = set(c2.elements) == {el}
-    if electrode_is_reservoir:
-        reactivity = InterfacialReactivity(c1, c2, pd, norm=True, use_hull_energy=False)
-    else:
-        gpd = GrandPotentialPhaseDiagram(pd.all_entries, {el: mu0})
-        reactivity = GrandPotentialInterfacialReactivity(c1, c2, gpd, pd, include_no_mixing_energy=True, norm=True)
+    # Closed mixing for every electrode: a cathode is not a Li reservoir at mu_Li0 (Li metal); an
+    # open-Li grand potential there would report the cathode's reduction by Li metal instead of
+    # its reaction with the electrolyte (Richards et al., Chem. Mater. 28, 266 (2016): chemical mixing).
+    reactivity = InterfacialReactivity(c1, c2, pd, norm=True, use_hull_energy=False)
     kinks = reactivity.get_kinks()
     _, x, energy, reaction, _ = min(kinks, key=lambda k: k[2])
 
@@ -395,7 +393,6 @@ def interface_reaction(
         reaction_energy_eV_per_atom=float(energy),
         reaction=str(reaction),
         products=_reaction_products(reaction),
-        open_li=not electrode_is_reservoir,
         open_li_products=open_products,
         open_li_energy_eV_per_atom=open_energy,
     )

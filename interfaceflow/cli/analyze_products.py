@@ -77,9 +77,12 @@ def products(
 ) -> None:
     """Fragments, product phases, interphase thickness and growth law of a trajectory."""
     from interfaceflow.analysis.products import analyze_products
-    from interfaceflow.io.trajectory import read_trajectory
+    from interfaceflow.io.trajectory import check_min_frames, read_trajectory
 
+    if not trajectory.is_file():
+        raise AnalysisError(f"trajectory '{trajectory}' does not exist; give an existing file")
     traj = read_trajectory(trajectory, start=start, stop=stop, stride=stride, type_map=parse_type_map(type_map), fmt=fmt)
+    check_min_frames(traj, 2, "products", "it follows the interphase over time")
     result = analyze_products(
         traj,
         references=_references(reference),

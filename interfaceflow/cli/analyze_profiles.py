@@ -82,7 +82,7 @@ def profiles(
         ) from None
     result = run_profiles(
         str(trajectory), settings=settings, charges=charges, start=start, stop=stop,
-        stride=stride, fmt=fmt, type_map=parse_type_map(type_map),
+        stride=stride, fmt=fmt, type_map=parse_type_map(type_map), min_frames=2,
     )
     if plot is not None:
         from interfaceflow.analysis.plots_profiles import plot_profiles

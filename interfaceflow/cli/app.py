@@ -6,11 +6,17 @@ decorate their functions; :mod:`interfaceflow.cli` imports every command module.
 
 from __future__ import annotations
 
+import os
+
 import click
 import typer
 from typer.core import TyperGroup
 
 from interfaceflow.errors import InterfaceflowError
+
+
+#: Set (to any value) by ``interfaceflow --debug``: errors raise with their traceback.
+DEBUG_VARIABLE = "INTERFACEFLOW_DEBUG"
 
 
 class _OneLineErrorGroup(TyperGroup):
@@ -20,6 +26,8 @@ class _OneLineErrorGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except InterfaceflowError as exc:
+            if os.environ.get(DEBUG_VARIABLE):
+                raise
             click.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
 

@@ -136,6 +136,43 @@ def detect_format(path: str | Path) -> str:
     )
 
 
+def trajectory_name(traj: TrajectoryData) -> str:
+    """The file name of ``traj`` quoted for messages, or "the trajectory" when it has none."""
+    return repr(Path(traj.source).name) if traj.source else "the trajectory"
+
+
+def check_periodic_cell(cells_A: np.ndarray, source: str = "the trajectory") -> None:
+    """Raise a one-line :class:`AnalysisError` unless every frame has a 3-D cell.
+
+    Args:
+        cells_A: (F, 3, 3) or (3, 3) cell vectors (rows), Å.
+        source: the file (or description) named in the message.
+    """
+    cells = np.asarray(cells_A, dtype=float).reshape(-1, 3, 3)
+    volumes = np.abs(np.linalg.det(cells)) if len(cells) else np.zeros(1)
+    bad = np.flatnonzero(~(volumes > 1e-6))
+    if len(bad):
+        where = "in any frame" if len(bad) == len(volumes) else f"in frame {int(bad[0])}"
+        raise AnalysisError(
+            f"{source} has no periodic cell (cell volume 0 {where}); the analyses need the MD "
+            "box: write the trajectory with its cell (extxyz Lattice=..., ASE .traj with a cell)"
+        )
+
+
+def check_min_frames(traj: TrajectoryData, minimum: int, analysis: str, why: str = "") -> None:
+    """Raise a one-line :class:`AnalysisError` when ``traj`` has fewer than ``minimum`` frames.
+
+    ``analysis`` names the analysis (``"products"``) and ``why`` says why it needs them.
+    """
+    if traj.n_frames < minimum:
+        reason = f" ({why})" if why else ""
+        raise AnalysisError(
+            f"{trajectory_name(traj)} has only {traj.n_frames} frame(s) selected; the {analysis} "
+            f"analysis needs at least {minimum}{reason}: use a longer trajectory or a wider "
+            "--start/--stop/--stride selection"
+        )
+
+
 def read_trajectory(
     path: str | Path,
     *,
@@ -163,7 +200,7 @@ def read_trajectory(
     """
     path = Path(path)
     if not path.is_file():
-        raise AnalysisError(f"trajectory file {str(path)!r} not found; check the path")
+        raise AnalysisError(f"trajectory '{path}' does not exist; give an existing file")
     if stride < 1:
         raise AnalysisError(f"stride must be >= 1 (got {stride}); pass a positive --stride")
     fmt = fmt or detect_format(path)
@@ -174,6 +211,11 @@ def read_trajectory(
         data = _read_h5md(path, frames, include_per_atom)
     else:
         data = _read_with_ase(path, frames, fmt, type_map, include_per_atom)
+    if data.n_frames == 0 and start == 0 and stop is None:
+        raise AnalysisError(
+            f"{path.name!r} holds no frames; check that it is a complete {fmt} file (or give its "
+            "format with --format)"
+        )
     if data.n_frames == 0:
         raise AnalysisError(
             f"no frames selected from {path.name!r} with start={start}, stop={stop}, "
@@ -240,7 +282,11 @@ def _read_with_ase(
     try:
         images = list(ase.io.iread(str(path), index=frames, format=ase_format))
     except Exception as exc:  # ASE raises many types for unreadable files
-        raise AnalysisError(f"ASE cannot read {path.name!r} as {fmt} ({exc}); check fmt=") from exc
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise AnalysisError(
+            f"ASE cannot read {path.name!r} as {fmt} ({reason}); check that the file is complete "
+            "or give its format with --format (fmt=)"
+        ) from None
     if not images:
         return TrajectoryData(
             np.zeros((0, 0, 3)), np.zeros((0, 3, 3)), np.zeros(0, int), np.zeros(3, bool)
@@ -287,13 +333,16 @@ def _numbers_from_images(
     if type_map:
         missing = sorted(set(types.tolist()) - {int(k) for k in type_map})
         if missing:
-            raise AnalysisError(f"type_map has no element for LAMMPS types {missing}; add them")
+            raise AnalysisError(
+                f"type_map has no element for LAMMPS types {missing} of {path.name!r}; add them, "
+                "e.g. --type-map 1=Li,2=P,3=S"
+            )
         mapping = {int(k): atomic_numbers[v] for k, v in type_map.items()}
         return np.array([mapping[t] for t in types], dtype=int)
     if np.array_equal(first.get_atomic_numbers(), types):
         raise AnalysisError(
-            f"{path.name!r} has LAMMPS types but no elements; "
-            "pass type_map like {1: 'Li', 2: 'P'}"
+            f"{path.name!r} has LAMMPS types but no elements; map them with --type-map "
+            "1=Li,2=P,3=S (type_map={1: 'Li', 2: 'P', 3: 'S'} in Python)"
         )
     return first.get_atomic_numbers().copy()
 

@@ -14,11 +14,17 @@ from pathlib import Path
 from typing import Any, ClassVar, get_args
 
 from ase.calculators.calculator import Calculator
+from ase.data import chemical_symbols
 from pydantic import BaseModel, ConfigDict, Field
 
 from interfaceflow.errors import PluginError
 from interfaceflow.provenance import package_version, package_versions, sha256_file
 from interfaceflow.settings import Device, DType, get_settings
+
+
+#: The 89 elements of the MPtrj training set (H-Bi and Ac-Pu), covered by the MPtrj foundation
+#: models (SevenNet-0, MACE-MP-0).
+MPTRJ_ELEMENTS = frozenset(chemical_symbols[1:84] + chemical_symbols[89:95])
 
 
 class CalculatorSpec(BaseModel):
@@ -90,6 +96,21 @@ class CalculatorPlugin(ABC):
     def supported_elements(self, calculator: Calculator) -> set[str] | None:
         """Chemical symbols the model covers, or None when it covers every element."""
         return None
+
+    def known_model_elements(self) -> dict[str, frozenset[str]]:
+        """Built-in model name -> chemical symbols it covers, known without loading the model.
+
+        Used to suggest a model when another refuses an element; empty when nothing is known.
+        """
+        return {}
+
+    def model_cache_dirs(self) -> list[Path]:
+        """Directories where this plugin's own downloader keeps model files.
+
+        Pickled model files there are trusted (see
+        :func:`interfaceflow.plugins.torch_compat.load_pickled_model`).
+        """
+        return []
 
     def check_ready(self, dtype: str) -> None:
         """Raise a one-line :class:`PluginError` if the plugin cannot run here."""

@@ -52,3 +52,6 @@ class CHGNetPlugin(CalculatorPlugin):
 
     def supported_elements(self, calculator: Calculator) -> set[str] | None:
         return set(chemical_symbols[1 : _MAX_Z + 1])
+
+    def known_model_elements(self) -> dict[str, frozenset[str]]:
+        return dict.fromkeys(_PRETRAINED, frozenset(chemical_symbols[1 : _MAX_Z + 1]))

@@ -46,15 +46,47 @@ class CalculatorHandle:
     provenance: CalculatorProvenance
 
     def check_elements(self, symbols: set[str] | list[str]) -> None:
-        """Raise a one-line :class:`PluginError` if the model does not cover every element."""
+        """Raise a one-line :class:`PluginError` if the model does not cover every element.
+
+        The message suggests installed built-in models that cover all of ``symbols`` (never the
+        model that refused them), or says that none does.
+        """
         covered = self.plugin.supported_elements(self.calculator)
         missing = sorted(set(symbols) - covered) if covered is not None else []
         if missing:
             raise PluginError(
                 f"model '{self.provenance.model}' of plugin '{self.provenance.plugin}' does not "
-                f"cover element(s) {', '.join(missing)}; choose a model trained on them "
-                "(e.g. calculator.plugin=sevennet, model=7net-0, which covers 89 elements)"
+                f"cover element(s) {', '.join(missing)}; "
+                + suggest_models(set(symbols), self.provenance.plugin, self.provenance.model)
             )
+
+
+def suggest_models(symbols: set[str], refused_plugin: str, refused_model: str) -> str:
+    """Advice naming installed built-in models that cover every element of ``symbols``.
+
+    One model per plugin (the refusing plugin first); the refused model itself is never named.
+    """
+    plugins = available_plugins()
+    order = sorted(plugins, key=lambda name: (name != refused_plugin, name))
+    choices = []
+    for name in order:
+        plugin = plugins[name]
+        try:
+            if not plugin.is_available():
+                continue
+            known = plugin.known_model_elements()
+        except Exception:  # a broken third-party plugin must not hide the advice
+            continue
+        for model, elements in known.items():
+            if (name, model) != (refused_plugin, refused_model) and symbols <= set(elements):
+                choices.append(f"calculator.plugin={name} with calculator.model={model}")
+                break
+    if choices:
+        return f"choose a model trained on them, e.g. {' or '.join(choices[:3])}"
+    return (
+        "none of the installed plugins' built-in models covers them; give calculator.model=<file> "
+        "of a model trained on them"
+    )
 
 
 def _load_entry_point(ep) -> CalculatorPlugin:

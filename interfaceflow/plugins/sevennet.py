@@ -9,7 +9,7 @@ from ase.calculators.calculator import Calculator
 from ase.data import chemical_symbols
 
 from interfaceflow.errors import PluginError
-from interfaceflow.plugins.base import CalculatorPlugin, existing_file
+from interfaceflow.plugins.base import MPTRJ_ELEMENTS, CalculatorPlugin, existing_file
 
 _PRETRAINED_NAMES = ("7net-0", "sevennet-0", "7net-0_22May2024", "7net-l3i5")
 
@@ -57,3 +57,6 @@ class SevenNetPlugin(CalculatorPlugin):
 
     def supported_elements(self, calculator: Calculator) -> set[str] | None:
         return {chemical_symbols[z] for z in calculator.type_map}
+
+    def known_model_elements(self) -> dict[str, frozenset[str]]:
+        return {"7net-0": MPTRJ_ELEMENTS, "7net-l3i5": MPTRJ_ELEMENTS}  # both trained on MPtrj
