@@ -23,7 +23,7 @@ from jobflow import JobStore
 from pydantic import PrivateAttr
 
 from interfaceflow.errors import StoreError
-from interfaceflow.store import get_job_store
+from interfaceflow.store import check_store, get_job_store, store_errors
 from interfaceflow.tables import CompareWhat, compare_dataframe, to_dataframe
 from interfaceflow.workflows.summary import STUDY_DOC_TYPE, InterfaceStudyDocument
 
@@ -75,7 +75,9 @@ class StoredStudy(InterfaceStudyDocument):
     def _analysis_output(self, criteria: dict[str, Any], name: str) -> dict[str, Any]:
         if self._store is None:
             raise StoreError("this study was not read from a store; open it with Results(...).get(id)")
-        doc = self._store.query_one({"hosts": self.study_id, **criteria}, properties=["output"], load=True)
+        with store_errors(self._store):
+            doc = self._store.query_one({"hosts": self.study_id, **criteria}, properties=["output"],
+                                        load=True)
         if doc is None:
             raise StoreError(f"study {self.study_id} has no {name} analysis; run it with '{name}' in analyses")
         return doc["output"]
@@ -93,14 +95,17 @@ class Results:
     ):
         """Open ``store``, else the embedded store ``store_dir``, else the spec file ``config``,
         else the job store of the jobflow-remote ``project`` (where submitted studies land),
-        else the default store of the settings. The query fields get indexes."""
+        else the default store of the settings. The store must answer one query (a one-line
+        :class:`StoreError` otherwise, within ``store_timeout_s`` for MongoDB); the query fields
+        get indexes where the store can be written."""
         if store is None and project is not None:
             from interfaceflow.hpc.project import load_project
 
             store = load_project(project).get_jobstore()
         self.store = store if store is not None else get_job_store(store_dir, config)
-        self.store.connect()
-        ensure_indexes(self.store)
+        check_store(self.store)
+        with store_errors(self.store):
+            ensure_indexes(self.store)
 
     @staticmethod
     def criteria(
@@ -139,10 +144,11 @@ class Results:
     def iter_find(self, limit: int | None = None, **filters: Any) -> Iterator[StoredStudy]:
         """Matching studies, newest first, parsed one at a time (filters as :meth:`criteria`)."""
         query = self.criteria(**filters)
-        docs = self.store.query(query, properties=["output"], sort={"output.created": -1},
-                                limit=limit or 0, load=False)
-        for doc in docs:
-            yield self._study(doc["output"])
+        with store_errors(self.store):
+            docs = self.store.query(query, properties=["output"], sort={"output.created": -1},
+                                    limit=limit or 0, load=False)
+            for doc in docs:
+                yield self._study(doc["output"])
 
     def find(self, limit: int | None = None, **filters: Any) -> list[StoredStudy]:
         """Studies matching every given filter, newest first.
@@ -161,7 +167,8 @@ class Results:
                              "(list ids with 'interfaceflow results')")
         query = {"output.doc_type": STUDY_DOC_TYPE,
                  "output.study_id": {"$gte": study_id, "$lt": study_id + "\uffff"}}
-        docs = list(self.store.query(query, properties=["output"], limit=2, load=False))
+        with store_errors(self.store):
+            docs = list(self.store.query(query, properties=["output"], limit=2, load=False))
         if len(docs) != 1:
             problem = "no study" if not docs else "several studies"
             raise StoreError(f"{problem} with id '{study_id}' in the store; list ids with "
@@ -175,6 +182,13 @@ class Results:
     def compare(self, study_ids: list[str], what: CompareWhat = "products"):
         """A tidy pandas table of one analysis (products, diffusion, profiles, thermo) across studies."""
         return compare_dataframe([self.get(i) for i in study_ids], what)
+
+    def incomplete(self) -> list:
+        """Flows of interface studies that wrote job documents but no study document (killed,
+        interrupted, or running in another process): see :mod:`interfaceflow.orphans`."""
+        from interfaceflow.orphans import find_incomplete_flows
+
+        return find_incomplete_flows(self.store)
 
     def _study(self, output: dict[str, Any]) -> StoredStudy:
         study = StoredStudy.model_validate({k: v for k, v in output.items() if not k.startswith("@")})

@@ -8,13 +8,20 @@ its values in an ``(path, value)`` index table. A query narrows the candidates w
 indexed conditions it contains, then applies the full MongoDB criteria, sort, skip, limit and
 projection with mongomock, so the semantics are MongoDB's whatever the query. WAL mode and a busy
 timeout let several processes read and write the same file.
+
+A file (or directory) that cannot be written is opened read-only: queries work, writes raise a
+one-line :class:`~interfaceflow.errors.StoreError`. Every SQLite or OS failure (full disk, locked,
+corrupt, unreadable) becomes such an error, naming the file and the fix.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,24 +31,49 @@ import mongomock
 from maggma.core import Sort, Store
 from monty.json import jsanitize
 
+from interfaceflow.errors import StoreError
+
 #: Paths indexed in every store (jobflow's job keys and the data store's blob keys).
 BASE_INDEXES = ("uuid", "index", "hosts", "job_uuid", "blob_uuid", "output.doc_type")
 #: Seconds a writer waits for another process's transaction before failing.
 BUSY_TIMEOUT_S = 60.0
+#: Most values one ``$in``/``$nin`` condition sends to SQLite (its limit is 32766 variables).
+MAX_SQL_VALUES = 30000
 _RANGE_OPS = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
+
+
+class _Rows(list):
+    """The fetched rows of one statement, with the cursor methods the store uses."""
+
+    def __init__(self, rows: list, lastrowid: int | None):
+        super().__init__(rows)
+        self.lastrowid = lastrowid
+
+    def fetchall(self) -> list:
+        return list(self)
+
+    def fetchone(self):
+        return self[0] if self else None
 
 
 class SQLiteStore(Store):
     """Documents of one collection in a SQLite file, queried with MongoDB criteria."""
 
-    def __init__(self, path: str | Path, collection_name: str, key: str = "task_id", **kwargs: Any):
-        """``path``: the SQLite file (created on connect); ``collection_name``: table prefix."""
+    def __init__(self, path: str | Path, collection_name: str, key: str = "task_id",
+                 read_only: bool | None = None, **kwargs: Any):
+        """``path``: the SQLite file (created on connect); ``collection_name``: table prefix;
+        ``read_only``: True opens the file read-only, None (default) does so when the file or its
+        directory cannot be written."""
         self.path = str(path)
         self.collection_name = collection_name
+        self.read_only = read_only
         self.kwargs = kwargs
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.RLock()
         self._indexed_paths: set[str] | None = None
+        #: Why the open connection is read-only (None: it can write).
+        self.read_only_reason: str | None = None
+        self._write_refusal: str | None = None
         super().__init__(key=key, **kwargs)
 
     # ------------------------------------------------------------------ maggma Store API
@@ -56,32 +88,50 @@ class SQLiteStore(Store):
     def connect(self, force_reset: bool = False) -> None:
         if self._conn is not None and not force_reset:
             return
-        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False,
-                               isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        t = self._table
-        conn.executescript(f"""
-            CREATE TABLE IF NOT EXISTS {t}_docs (id INTEGER PRIMARY KEY, doc BLOB NOT NULL);
-            CREATE TABLE IF NOT EXISTS {t}_fields (doc_id INTEGER NOT NULL, path TEXT NOT NULL, value);
-            CREATE INDEX IF NOT EXISTS {t}_fields_pv ON {t}_fields (path, value);
-            CREATE INDEX IF NOT EXISTS {t}_fields_doc ON {t}_fields (doc_id);
-            CREATE TABLE IF NOT EXISTS {t}_indexes (path TEXT PRIMARY KEY);
-        """)
-        self._conn = conn
-        self._indexed_paths = None
-        for path in (*BASE_INDEXES, self.key):
-            self.ensure_index(path)
+        self.close()
+        refusal = None  # why writes are refused, as the one-line message they raise
+        with self._errors():
+            reason = "opened read-only" if self.read_only else None
+            if self.read_only is None:
+                reason = _read_only_reason(Path(self.path))
+            if reason is None:
+                try:
+                    self._conn = self._open_writable()
+                except sqlite3.Error as exc:
+                    if self.read_only is not None or not _cannot_write(exc) or not Path(self.path).is_file():
+                        raise
+                    reason = f"cannot write it: {' '.join(str(exc).split())}"
+                    if not getattr(exc, "sqlite_errorname", "").startswith("SQLITE_READONLY"):
+                        refusal = sqlite_error_message(exc, self.path)  # full disk, I/O error
+            if reason is not None:
+                self._conn = self._open_read_only()
+            self.read_only_reason = reason
+            self._write_refusal = refusal
+            self._indexed_paths = None
+        if reason is None:
+            for path in (*BASE_INDEXES, self.key):
+                self.ensure_index(path)
 
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
 
+    def check_writable(self) -> None:
+        """Raise a one-line :class:`StoreError` unless this store can be written."""
+        self.connect()
+        if self._write_refusal is not None:
+            raise StoreError(self._write_refusal)
+        if self.read_only_reason is not None:
+            raise StoreError(
+                f"store {self.path} is read-only ({self.read_only_reason}); 'results' and 'show' can "
+                "read it, but a run writes: choose a writable store with --store DIR or INTERFACEFLOW_STORE"
+            )
+
     def count(self, criteria: dict | None = None, hint: dict | None = None) -> int:
-        if not criteria:
-            return self._sql(f"SELECT COUNT(*) FROM {self._table}_docs").fetchone()[0]
+        where, params, exact = self._prefilter(criteria or {})
+        if exact:  # no document needs decoding
+            return self._sql(f"SELECT COUNT(*) FROM {self._table}_docs {where}", params).fetchone()[0]
         return sum(1 for _ in self._matching(criteria))
 
     def query(self, criteria: dict | None = None, properties: dict | list | None = None,
@@ -120,44 +170,29 @@ class SQLiteStore(Store):
         docs = docs if isinstance(docs, list) else [docs]
         key = key or self.key
         keys = key if isinstance(key, list) else [key]
-        with self._lock:
-            self._sql("BEGIN IMMEDIATE")
-            try:
-                for raw in docs:
-                    doc = jsanitize(raw, allow_bson=True, recursive_msonable=True)
-                    doc.pop("_id", None)
-                    for doc_id, _ in list(self._matching({k: doc.get(k) for k in keys})):
-                        self._delete(doc_id)
-                    self._insert(doc)
-                self._sql("COMMIT")
-            except BaseException:
-                self._sql("ROLLBACK")
-                raise
+        with self._transaction():
+            for raw in docs:
+                doc = jsanitize(raw, allow_bson=True, recursive_msonable=True)
+                doc.pop("_id", None)
+                for doc_id, _ in list(self._matching({k: doc.get(k) for k in keys})):
+                    self._delete(doc_id)
+                self._insert(doc)
 
     def remove_docs(self, criteria: dict) -> None:
-        with self._lock:
-            self._sql("BEGIN IMMEDIATE")
-            try:
-                for doc_id, _ in list(self._matching(criteria)):
-                    self._delete(doc_id)
-                self._sql("COMMIT")
-            except BaseException:
-                self._sql("ROLLBACK")
-                raise
+        with self._transaction():
+            for doc_id, _ in list(self._matching(criteria)):
+                self._delete(doc_id)
 
     def ensure_index(self, key: str, unique: bool | None = False) -> bool:
         with self._lock:
             if key in self._indexed():
                 return True
-            self._sql("BEGIN IMMEDIATE")
-            try:
+            if self.read_only_reason is not None:
+                return False  # a read-only file keeps the indexes it has
+            with self._transaction():
                 self._sql(f"INSERT OR IGNORE INTO {self._table}_indexes (path) VALUES (?)", (key,))
                 for doc_id, blob in self._sql(f"SELECT id, doc FROM {self._table}_docs").fetchall():
                     self._index_values(doc_id, key, bson.decode(blob))
-                self._sql("COMMIT")
-            except BaseException:
-                self._sql("ROLLBACK")
-                raise
             self._indexed_paths = None
             return True
 
@@ -183,11 +218,76 @@ class SQLiteStore(Store):
     def _table(self) -> str:
         return "".join(c if c.isalnum() else "_" for c in self.collection_name)
 
-    def _sql(self, statement: str, params: tuple = ()) -> sqlite3.Cursor:
+    def _sql(self, statement: str, params: tuple = ()) -> _Rows:
+        """Run one statement and fetch its rows (SQLite failures become :class:`StoreError`)."""
         if self._conn is None:
             self.connect()
+        with self._lock, self._errors():
+            cursor = self._conn.execute(statement, params)
+            return _Rows(cursor.fetchall(), cursor.lastrowid)
+
+    def _open_writable(self) -> sqlite3.Connection:
+        """A read-write connection in WAL mode, with the tables created if needed."""
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False,
+                               isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.executescript(_schema(self._table))
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """A read-only connection. Where SQLite cannot set up the WAL index (read-only directory,
+        full disk) and no committed data waits in the WAL file, the file is opened ``immutable``.
+        Missing tables are created empty in the TEMP schema."""
+        uri = Path(self.path).resolve().as_uri()
+        for options in ("mode=ro", "immutable=1"):
+            conn = sqlite3.connect(f"{uri}?{options}", uri=True, timeout=BUSY_TIMEOUT_S,
+                                   check_same_thread=False, isolation_level=None)
+            try:
+                tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+                break
+            except sqlite3.OperationalError as exc:
+                conn.close()
+                name = getattr(exc, "sqlite_errorname", "")
+                if options != "mode=ro" or not name.startswith(("SQLITE_CANTOPEN", "SQLITE_IOERR")) \
+                        or _wal_has_data(Path(self.path)):
+                    raise
+        if f"{self._table}_docs" not in tables:
+            conn.executescript(_schema(self._table, "TEMP "))
+        return conn
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction (``BEGIN IMMEDIATE``), rolled back on any failure."""
         with self._lock:
-            return self._conn.execute(statement, params)
+            self.check_writable()
+            self._sql("BEGIN IMMEDIATE")
+            try:
+                yield
+                self._sql("COMMIT")
+            except BaseException:
+                if self._conn is not None and self._conn.in_transaction:
+                    try:
+                        self._conn.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass  # SQLite already rolled back (full disk, I/O error)
+                raise
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Turn SQLite and OS failures into one-line :class:`StoreError` naming the file."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise StoreError(sqlite_error_message(exc, self.path)) from exc
+        except OSError as exc:
+            raise StoreError(f"cannot use the store file {self.path} ({exc.strerror or exc}); "
+                             "choose another store with --store DIR or INTERFACEFLOW_STORE") from exc
 
     def _indexed(self) -> set[str]:
         if self._indexed_paths is None:
@@ -230,16 +330,109 @@ class SQLiteStore(Store):
                 exact = False
                 continue
             test, values = sql
-            clauses.append(f"id IN (SELECT doc_id FROM {self._table}_fields WHERE path = ? AND value {test})")
+            negate = "NOT " if test.startswith("NOT ") else ""
+            test = test.removeprefix("NOT ")
+            clauses.append(f"id {negate}IN (SELECT doc_id FROM {self._table}_fields WHERE path = ? "
+                           f"AND value {test})")
             params.extend([path, *values])
         return ("WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params), exact
 
 
+def _schema(table: str, temp: str = "") -> str:
+    """The tables of one collection (``temp="TEMP "``: in the connection's temporary schema)."""
+    return f"""
+        CREATE {temp}TABLE IF NOT EXISTS {table}_docs (id INTEGER PRIMARY KEY, doc BLOB NOT NULL);
+        CREATE {temp}TABLE IF NOT EXISTS {table}_fields (doc_id INTEGER NOT NULL, path TEXT NOT NULL, value);
+        CREATE INDEX IF NOT EXISTS {'temp.' if temp else ''}{table}_fields_pv ON {table}_fields (path, value);
+        CREATE INDEX IF NOT EXISTS {'temp.' if temp else ''}{table}_fields_doc ON {table}_fields (doc_id);
+        CREATE {temp}TABLE IF NOT EXISTS {table}_indexes (path TEXT PRIMARY KEY);
+    """
+
+
+def _read_only_reason(path: Path) -> str | None:
+    """Why ``path`` (an existing SQLite file) must be opened read-only, or None."""
+    if not path.is_file():
+        return None
+    if os.statvfs(path).f_flag & os.ST_RDONLY:
+        return f"its file system ({path.parent}) is mounted read-only"
+    if not os.access(path, os.W_OK):
+        return "the file is not writable"
+    if not os.access(path.parent, os.W_OK):
+        return f"its directory {path.parent} is not writable"
+    return None
+
+
+def _wal_has_data(path: Path) -> bool:
+    """True when the WAL file next to ``path`` holds frames (commits not yet in the database)."""
+    wal = path.with_name(path.name + "-wal")
+    try:
+        return wal.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _cannot_write(exc: sqlite3.Error) -> bool:
+    """True for the errors of opening an existing file for writing where reading may still work
+    (read-only file or directory, full disk, no room for the WAL index)."""
+    name = getattr(exc, "sqlite_errorname", "")
+    return name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_FULL", "SQLITE_IOERR"))
+
+
+#: One-line explanation and fix of SQLite failures, by error-name prefix ({path}: the file).
+_SQLITE_FIXES = (
+    ("SQLITE_FULL", "store {path} is full ({msg}): its disk or quota has no room left; free space "
+                    "there or choose another store with --store DIR"),
+    ("SQLITE_READONLY", "store {path} cannot be written ({msg}); 'results' and 'show' can read it, but "
+                        "a run writes: choose a writable store with --store DIR or INTERFACEFLOW_STORE"),
+    ("SQLITE_BUSY", "store {path} stayed locked by another process for over {busy:g} s; let that "
+                    "process finish (or stop it) and retry"),
+    ("SQLITE_LOCKED", "store {path} stayed locked by another process for over {busy:g} s; let that "
+                      "process finish (or stop it) and retry"),
+    ("SQLITE_CANTOPEN", "cannot open or create the store file {path} ({msg}); check that its "
+                        "directory exists and is writable, or choose another store with --store DIR"),
+    ("SQLITE_NOTADB", "store file {path} is not an interfaceflow store ({msg}); move it away or "
+                      "choose another store with --store DIR"),
+    ("SQLITE_CORRUPT", "store file {path} is damaged ({msg}); restore it from a backup or choose "
+                       "another store with --store DIR"),
+    ("SQLITE_IOERR", "store {path} hit a disk I/O error ({msg}); check that its disk is not full or "
+                     "failing, or choose another store with --store DIR"),
+)
+
+
+def _disk_full(path: str) -> bool:
+    """True when the file system of ``path`` has less than 1 MiB free."""
+    try:
+        return shutil.disk_usage(Path(path).parent).free < 2**20
+    except OSError:
+        return False
+
+
+def sqlite_error_message(exc: sqlite3.Error, path: str) -> str:
+    """One line naming the problem of store file ``path`` and its fix."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    msg = " ".join(str(exc).split())
+    if name.startswith("SQLITE_IOERR") and _disk_full(path):
+        name, msg = "SQLITE_FULL", f"no space left on its disk; {msg}"
+    for prefix, template in _SQLITE_FIXES:
+        if name.startswith(prefix):
+            return template.format(path=path, msg=msg, busy=BUSY_TIMEOUT_S)
+    return (f"store {path} failed ({name or type(exc).__name__}: {msg}); choose another store with "
+            "--store DIR, or report this with the file")
+
+
 def _condition_sql(condition: Any) -> tuple[str, list] | None:
-    """The SQL test of one condition on an indexed path, or None when only mongomock can test it."""
+    """The SQL test of one condition on an indexed path, or None when only mongomock can test it.
+    A test starting with ``NOT`` selects the documents *without* a value that passes the rest."""
     if isinstance(condition, dict):
+        if "$nin" in condition and len(condition) == 1 and all(_plain(v) for v in condition["$nin"]):
+            values = [_sql_value(v) for v in condition["$nin"]]
+            if len(values) > MAX_SQL_VALUES:
+                return None
+            return (f"NOT IN ({', '.join('?' * len(values))})", values) if values else ("NOT IN (NULL)", [])
         if "$in" in condition and len(condition) == 1 and all(_plain(v) for v in condition["$in"]):
             values = [_sql_value(v) for v in condition["$in"]]
+            if len(values) > MAX_SQL_VALUES:
+                return None
             return (f"IN ({', '.join('?' * len(values))})", values) if values else ("IN (NULL)", [])
         if condition and set(condition) <= set(_RANGE_OPS) and all(_plain(v) for v in condition.values()):
             tests = [f"{_RANGE_OPS[op]} ?" for op in condition]

@@ -13,6 +13,7 @@ from interfaceflow.cli import build  # noqa: E402,F401
 from interfaceflow.cli import core  # noqa: E402,F401
 from interfaceflow.cli import export  # noqa: E402,F401
 from interfaceflow.cli import hpc  # noqa: E402,F401
+from interfaceflow.cli import maintenance  # noqa: E402,F401
 from interfaceflow.cli import plot  # noqa: E402,F401
 from interfaceflow.cli import thermo  # noqa: E402,F401
 
