@@ -39,3 +39,23 @@ class AnalysisError(InterfaceflowError):
 
 class HPCError(InterfaceflowError):
     """Queue submission through jobflow-remote failed."""
+
+
+class RunInterrupted(InterfaceflowError):
+    """A local run stopped on SIGINT or SIGTERM; its record (and MD checkpoint) make it resumable.
+
+    ``exit_code`` is the shell's for the signal: 130 (SIGINT), 143 (SIGTERM).
+    """
+
+    def __init__(self, message: str, signum: int):
+        super().__init__(message)
+        self.signum = signum
+        self.exit_code = 128 + signum
+
+
+class ResumeError(InterfaceflowError):
+    """A run cannot be resumed: no record of it, its process still runs, or the record is unusable."""
+
+
+class CostLimitError(InterfaceflowError):
+    """A local run is estimated to take longer than the ``max_local_hours`` setting allows."""

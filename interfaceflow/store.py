@@ -49,7 +49,7 @@ MONTY_MARKER = "monty.storage.cfg"
 MONGO_STORE_TYPES = ("MongoStore", "MongoURIStore", "GridFSStore", "GridFSURIStore")
 #: ``scheme://user:password@`` in any text (URIs in specs and in server error messages).
 _URI_CREDENTIALS = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:@/\s]*):(?P<secret>[^@\s/]*)@")
-_SEE_README = "see README 'Pointing the store at MongoDB'"
+_SEE_README = "see README section 'The job store'"
 
 
 # ---------------------------------------------------------------------------- embedded store

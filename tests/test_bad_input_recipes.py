@@ -40,6 +40,7 @@ CASES = {
     "negative_steps": (None, ["md.steps=-5"], ["md.steps", "greater than"]),
     "zero_temperature": (None, ["md.temperature_K=0"], ["md.temperature_K"]),
     "absurd_temperature": (None, ["md.temperature_K=1e300"], ["md.temperature_K"]),
+    "absurd_arrhenius_temperature": (None, ["temperatures_K=[600, 1e300]"], ["temperatures_K", "5000"]),
     "negative_timestep": (None, ["md.timestep_fs=-1"], ["md.timestep_fs"]),
     "unknown_analysis": (None, ["analyses=[products, conductivity]"], ["conductivity"]),
     "too_few_frames_for_diffusion": (None, ["md.steps=20", "md.traj_interval=10"],
@@ -49,7 +50,7 @@ CASES = {
     "bad_dtype": (None, ["calculator.dtype=float16"], ["calculator.dtype", "float32"]),
     "set_without_equals": (None, ["md.steps"], ["not of the form key.path=value"]),
     "set_into_a_value": (None, ["name.x=1"], ["'name' is not a section"]),
-    "set_unbalanced": (None, ["md.steps=[1,"], ["not valid YAML", "quote it"]),
+    "set_unbalanced": (None, ["md.steps=[1,"], ["not valid YAML", "quote the value"]),
     "set_yaml_tag": (None, ["md.steps=!!python/name:os.system"], ["YAML tag !!python/name:os.system",
                                                                   "nothing was executed"]),
 }
@@ -68,7 +69,18 @@ def test_bad_recipe_is_one_line_and_stores_nothing(case, tmp_path):
     sets = [arg for value in overrides for arg in ("--set", value)]
     code, _, stderr = invoke_cli("run", recipe, "--store", str(store), *sets)
     assert_one_line(code, stderr, *fragments)
-    assert not store.exists()  # nothing was opened, let alone written
+    assert store_documents(store) == 0
+
+
+def store_documents(store: Path) -> int:
+    """Job documents in an embedded store directory (0 when it was never created)."""
+    if not store.exists():
+        return 0
+    from interfaceflow.store import embedded_job_store
+
+    job_store = embedded_job_store(store)
+    job_store.connect()
+    return job_store.docs_store.count()
 
 
 def test_yaml_tag_in_a_recipe_is_refused_without_running_it(tmp_path):
@@ -91,7 +103,7 @@ def test_unreadable_recipe_file_is_one_line(tmp_path):
     ("args", "fragments"),
     [
         (["nosuch"], ["No such command 'nosuch'", "interfaceflow --help"]),
-        (["run"], ["Missing argument", "interfaceflow run --help"]),
+        (["run"], ["give a RECIPE", "--resume"]),
         (["results", "--limit", "many"], ["--limit", "integer"]),
         (["results", "--format", "xml"], ["unknown --format 'xml'", "table, json or csv"]),
         (["build", "Li", "Li6PS5Cl", "--set", "gap_A=!!python/name:os.system", "-o", "x.cif"],
@@ -115,3 +127,14 @@ def test_debug_raises_with_the_traceback(tmp_path, monkeypatch):
     recipe = write(tmp_path, "name: x\nelectrode: !custom 1\nelectrolyte: Li6PS5Cl\n")
     with pytest.raises(RecipeError, match="YAML tag !custom"):
         invoke_cli("--debug", "run", recipe)
+
+
+def test_readme_sections_named_in_messages_exist():
+    import re
+
+    root = Path(__file__).parents[1]
+    headings = {line.lstrip("#").strip() for line in (root / "README.md").read_text().splitlines()
+                if line.startswith("#")}
+    named = {m for path in (root / "interfaceflow").rglob("*.py")
+             for m in re.findall(r"README section '([^']+)'", path.read_text())}
+    assert named and named <= headings

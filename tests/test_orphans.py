@@ -177,7 +177,7 @@ def test_sigkilled_run_is_listed_and_cleaned(tmp_path, external_plugin_site):
     assert listing.returncode == 0, listing.stderr
     rows = json.loads(listing.stdout)
     assert len(rows) == 1 and rows[0]["state"] == "killed" and rows[0]["job_docs"] >= 1
-    assert rows[0]["name"] in (None, "li_li6ps5cl")
+    assert rows[0]["name"] == "li_li6ps5cl"  # from its run record
     flow = rows[0]["flow"]
 
     cleaned = run_cli("clean", "--store", str(directory), "--yes", env_extra=env)

@@ -11,39 +11,62 @@ from rich.console import Console
 from rich.table import Table
 
 from interfaceflow.cli.app import app
+from interfaceflow.cli.options import ProjectStore, StoreConfig, StoreDir
 
 console = Console()
 
-StoreDir = Annotated[
-    Optional[Path],
-    typer.Option("--store", help="Embedded store directory (default: INTERFACEFLOW_STORE)."),
-]
-StoreConfig = Annotated[
-    Optional[Path],
-    typer.Option("--store-config", help="JobStore spec file (MongoStore + GridFS/S3 data store)."),
-]
-ProjectStore = Annotated[
-    Optional[str],
-    typer.Option("--project", "-p", help="Read the job store of this jobflow-remote project."),
-]
-
-
 @app.command()
 def run(
-    recipes: Annotated[list[str], typer.Argument(
+    recipes: Annotated[Optional[list[str]], typer.Argument(
         help="Recipe YAML paths or shipped recipe names; with several, every study runs the MD "
-             "schedule of the first and a side-by-side comparison follows.")],
+             "schedule of the first and a side-by-side comparison follows.")] = None,
     store: StoreDir = None,
     store_config: StoreConfig = None,
     set_: Annotated[
         Optional[list[str]],
         typer.Option("--set", help="Override a recipe value: --set md.steps=500 (repeatable, every recipe)."),
     ] = None,
+    resume: Annotated[Optional[str], typer.Option(
+        "--resume", metavar="FLOW_UUID",
+        help="Continue an interrupted (Ctrl-C, SIGTERM) or killed run; its MD goes on from the checkpoint.")] = None,
+    yes: Annotated[bool, typer.Option(
+        "--yes", "-y", help="Run even when the estimated wall time exceeds INTERFACEFLOW_MAX_LOCAL_HOURS.")] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Build the interface Flow of each RECIPE, run it locally into the store, print the summary."""
-    from interfaceflow.workflows.interface import run_study
+    """Build the interface Flow of each RECIPE, run it locally into the store, print the summary.
+
+    Checked first: store, plugin and model, structures, then the estimated wall time (see --yes).
+
+    Over INTERFACEFLOW_MAX_LOCAL_HOURS (default 4) a terminal asks; elsewhere the run stops.
+
+    Ctrl-C or SIGTERM stops it with the MD checkpointed (exit 130/143); --resume continues it.
+
+    A recipe already finished in the store (same content) runs again as a new study, with a note.
+    """
+    import sys
+
+    from interfaceflow.errors import RecipeError, ResumeError
+    from interfaceflow.workflows.interface import resume_study, run_study
     from interfaceflow.workflows.recipe import load_recipe, with_schedule_of
+
+    if resume is not None:
+        if recipes or set_:
+            raise ResumeError("--resume continues a recorded run with its own recipe; give no RECIPE or --set")
+        study = resume_study(resume, store_dir=store, store_config=store_config, progress=not json_output)
+        if json_output:
+            typer.echo(study.model_dump_json(indent=2))
+        else:
+            _print_study(study)
+            console.print(f"[bold green]result id:[/] {study.study_id}")
+        return
+    if not recipes:
+        raise RecipeError("give a RECIPE (a YAML path or a shipped recipe name), or --resume FLOW_UUID")
+
+    def confirm(estimate: str) -> bool:
+        return typer.confirm(f"{estimate}. Run it anyway?", default=False, err=True)
+
+    def note(line: str) -> None:
+        typer.echo(f"note: {line}", err=True)
 
     parsed = [load_recipe(recipe, overrides=set_ or []) for recipe in recipes]
     for k, other in enumerate(parsed[1:], start=1):
@@ -52,7 +75,8 @@ def run(
             console.print(f"[yellow]{other.name}: runs the MD schedule of {parsed[0].name}[/]")
     studies = []
     for recipe in parsed:
-        study = run_study(recipe, store_dir=store, store_config=store_config, progress=not json_output)
+        study = run_study(recipe, store_dir=store, store_config=store_config, progress=not json_output,
+                          yes=yes, confirm=confirm if sys.stdin.isatty() else None, notify=note)
         studies.append(study)
         if not json_output:
             _print_study(study)
@@ -123,15 +147,24 @@ def results(
     store_config: StoreConfig = None,
     project: ProjectStore = None,
     json_output: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    incomplete: Annotated[bool, typer.Option(
+        "--incomplete", help="List unfinished studies instead (killed, interrupted, running elsewhere); "
+                             "remove the killed ones with 'interfaceflow clean'.")] = False,
 ) -> None:
     """List finished interface studies in the store, newest first, filtered on headline fields."""
     from interfaceflow.errors import StoreError
-    from interfaceflow.results import Results
-    from interfaceflow.tables import to_dataframe
 
     format_ = "json" if json_output else format_
     if format_ not in ("table", "json", "csv"):
         raise StoreError(f"unknown --format {format_!r}; use table, json or csv")
+    if incomplete:
+        from interfaceflow.cli.maintenance import print_incomplete
+
+        print_incomplete(store, store_config, project, format_)
+        return
+    from interfaceflow.results import Results
+    from interfaceflow.tables import to_dataframe
+
     studies = Results(store_dir=store, config=store_config, project=project).find(
         limit=limit, electrode=electrode, electrolyte=electrolyte, coating=coating, calculator=calculator,
         model=model, name=name, min_temperature_K=min_temperature_k, max_temperature_K=max_temperature_k,

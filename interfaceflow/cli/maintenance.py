@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from interfaceflow.cli.app import app
-from interfaceflow.cli.core import StoreConfig, StoreDir
+from interfaceflow.cli.options import StoreConfig, StoreDir
 
 console = Console()
 

@@ -1,8 +1,26 @@
-"""Parsers for command-line option values shared by several commands."""
+"""Options and option-value parsers shared by several commands."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
 from interfaceflow.errors import AnalysisError
+
+StoreDir = Annotated[
+    Optional[Path],
+    typer.Option("--store", help="Embedded store directory (default: INTERFACEFLOW_STORE)."),
+]
+StoreConfig = Annotated[
+    Optional[Path],
+    typer.Option("--store-config", help="JobStore spec file (MongoStore + GridFS/S3 data store)."),
+]
+ProjectStore = Annotated[
+    Optional[str],
+    typer.Option("--project", "-p", help="Read the job store of this jobflow-remote project."),
+]
 
 
 def parse_type_map(text: str | None) -> dict[int, str] | None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from interfaceflow.cli.app import app
-from interfaceflow.cli.core import ProjectStore, StoreConfig, StoreDir
+from interfaceflow.cli.options import ProjectStore, StoreConfig, StoreDir
 
 
 @app.command("plot")

@@ -5,7 +5,7 @@ and a work directory. Everything it needs to continue lives in that directory:
 
 * ``trajectory.h5``: H5MD frames every ``traj_interval`` steps, streamed to disk while it runs;
 * ``checkpoint.npz``: every ``checkpoint_interval`` steps, at the end of a chunk, and when the
-  process receives SIGTERM.
+  process receives a stop signal (SIGTERM; the caller may add SIGINT, as a local run does).
 
 Calling :func:`run_md` again on the same directory continues from the checkpoint: the trajectory is
 cut back to the frames written up to the checkpoint's step, so no frame is missing or duplicated,
@@ -41,7 +41,7 @@ from interfaceflow.md.dynamics import (
     restore_dynamics_state,
     set_target_temperature,
 )
-from interfaceflow.md.guards import CloseContactGuard, check_frame
+from interfaceflow.md.guards import CloseContactGuard, check_frame, non_finite_state
 from interfaceflow.md.progress import MDProgress, ns_per_day
 from interfaceflow.md.settings import MDSettings
 from interfaceflow.provenance import package_version
@@ -69,6 +69,9 @@ class MDResult:
     total_wall_s: float
     per_atom_energies: bool
     observables: list[str] = field(default_factory=list)
+    stop_signal: int | None = field(
+        default=None, metadata={"doc": "The signal that stopped the run (status 'interrupted')."}
+    )
 
     @property
     def steps_this_call(self) -> int:
@@ -98,24 +101,49 @@ def _voigt(stress: np.ndarray | None) -> np.ndarray | None:
     return stress
 
 
-class _SigtermFlag:
-    """Turns SIGTERM into a flag checked once per step (installed only in the main thread)."""
+class MDInterrupted(MDError):
+    """An MD stopped on a signal after writing its checkpoint at ``step``; run it again in
+    ``workdir`` to continue. The exit code is the shell's for that signal (130 SIGINT, 143 SIGTERM)."""
 
-    def __init__(self):
-        self.raised = False
-        self._previous = None
+    def __init__(self, step: int, total_steps: int, workdir: str | Path, signum: int):
+        self.step, self.total_steps, self.workdir, self.signum = step, total_steps, Path(workdir), signum
+        self.exit_code = 128 + signum
+        super().__init__(f"interrupted at MD step {step} of {total_steps}; checkpoint in {workdir}")
 
-    def __enter__(self) -> _SigtermFlag:
+
+class _StopFlag:
+    """Turns stop signals (SIGTERM, optionally SIGINT) into a flag checked once per step.
+
+    Installed only in the main thread, and not for a SIGINT the process ignores (a background job
+    of a shell script); the previous handlers come back on exit.
+    """
+
+    def __init__(self, signals: tuple[int, ...] = (signal.SIGTERM,)):
+        self.signals = tuple(signals)
+        self.signum: int | None = None
+        self._previous: dict[int, object] = {}
+
+    @property
+    def raised(self) -> bool:
+        """True once a stop signal arrived."""
+        return self.signum is not None
+
+    def __enter__(self) -> _StopFlag:
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGTERM, self._handle)
+            for signum in self.signals:
+                if signum == signal.SIGINT and signal.getsignal(signum) == signal.SIG_IGN:
+                    continue  # a background job of a script: Ctrl-C is meant for the foreground
+                self._previous[signum] = signal.signal(signum, self._handle)
         return self
 
     def _handle(self, signum, frame) -> None:
-        self.raised = True
+        if self.signum is None:
+            self.signum = signum
 
     def __exit__(self, *exc) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGTERM, self._previous)
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous)
+        self._previous.clear()
 
 
 class _MDRun:
@@ -132,7 +160,7 @@ class _MDRun:
         stop_step: int,
         elapsed_before_s: float,
         progress: MDProgress,
-        sigterm: _SigtermFlag,
+        stop: _StopFlag,
     ):
         self.atoms = atoms
         self.dyn = dyn
@@ -143,14 +171,11 @@ class _MDRun:
         self.stop_step = stop_step
         self.elapsed_before_s = elapsed_before_s
         self.progress = progress
-        self.sigterm = sigterm
+        self.stop = stop
         self.fingerprint = settings_fingerprint(settings)
         self.last_checkpoint_step = start_step
         self.last_frame_step: int | None = None
-        self.temperature_limit_K = (
-            settings.guards.max_temperature_K
-            or settings.guards.runaway_factor * settings.max_target_temperature_K
-        )
+        self.temperature_limit_K = settings.temperature_limit_K
         self.heating = settings.heat_from_K is not None and settings.heat_steps > 0
         min_distance_A = settings.guards.min_distance_A
         self.close_contact = CloseContactGuard(min_distance_A) if min_distance_A is not None else None
@@ -162,6 +187,9 @@ class _MDRun:
         if self.heating and step <= s.heat_steps:
             set_target_temperature(self.dyn, s.target_temperature_K(step))
         results = self.atoms.calc.results
+        forces = results.get("forces") if s.guards.check_nan else None
+        if problem := non_finite_state(self.atoms, forces):  # every step: next would feed the calculator
+            self.fail(step, problem)
         if step % s.guards.interval == 0:
             self._guard(step, results)
         if step % s.traj_interval == 0:
@@ -175,7 +203,7 @@ class _MDRun:
             self.checkpoint(step)
             if self._walltime_spent(step):
                 raise _StopRun("chunk_done")
-        if self.sigterm.raised:
+        if self.stop.raised:
             self.checkpoint(step)
             raise _StopRun("interrupted")
 
@@ -323,6 +351,7 @@ def run_md(
     regions: list[str] | None = None,
     interface_z_A: list[float] | None = None,
     progress: bool = True,
+    stop_signals: tuple[int, ...] = (signal.SIGTERM,),
 ) -> MDResult:
     """Run (or continue) MD of ``atoms`` in ``workdir``; return after the run or one chunk.
 
@@ -336,20 +365,41 @@ def run_md(
         regions: one label per atom (e.g. 'electrode'), stored in the trajectory.
         interface_z_A: interface plane positions, stored in the trajectory.
         progress: show a progress bar (log lines are always emitted on ``interfaceflow.md``).
+        stop_signals: signals that make the run write a checkpoint at the current step and return
+            ``interrupted`` (SIGTERM by default, what batch schedulers send before a kill; a local
+            ``interfaceflow run`` adds SIGINT). Handled from the call's start, in the main thread.
 
     Returns:
         :class:`MDResult` with status ``completed``, ``chunk_done`` (``chunk_steps`` or
-        ``chunk_walltime_s`` reached; call again to continue) or ``interrupted`` (SIGTERM).
+        ``chunk_walltime_s`` reached; call again to continue) or ``interrupted`` (a stop signal;
+        ``stop_signal`` says which, and is also set when the signal came during the last step).
 
     Raises:
         MDError: a stability guard tripped (the message names step, atoms and quantity; the frames
-            so far stay in the trajectory), or the checkpoint does not match the inputs.
+            so far stay in the trajectory), the starting positions are not finite, or the
+            checkpoint does not match the inputs.
     """
     workdir = Path(workdir).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
+    with _StopFlag(stop_signals) as stop:  # a signal during set-up stops the run at its first step
+        return _run_md(atoms, calculator, settings, workdir, regions, interface_z_A, progress, stop)
+
+
+def _run_md(
+    atoms: Atoms,
+    calculator: Calculator,
+    settings: MDSettings,
+    workdir: Path,
+    regions: list[str] | None,
+    interface_z_A: list[float] | None,
+    progress: bool,
+    stop: _StopFlag,
+) -> MDResult:
     traj_path = workdir / TRAJECTORY_NAME
     ckpt_path = workdir / CHECKPOINT_NAME
     atoms = atoms.copy()
+    if problem := non_finite_state(atoms):  # before any force call: neighbour lists hang on NaN
+        raise MDError(f"MD cannot start: {problem}; fix the structure (check the input file, relax it first)")
     warm_up(calculator, atoms)
     calculator.reset()  # no cached state (neighbour lists) from an earlier run in this process
     atoms.calc = calculator
@@ -380,25 +430,24 @@ def run_md(
         stop_step = min(stop_step, start_step + settings.chunk_steps)
     reporter = MDProgress(settings.steps, start_step, stop_step, settings.timestep_fs, enabled=progress)
     status: MDStatus = "completed" if stop_step >= settings.steps else "chunk_done"
-    with _SigtermFlag() as sigterm:
-        run = _MDRun(
-            atoms, dyn, settings, writer, ckpt_path, start_step, stop_step, elapsed_before_s, reporter, sigterm
-        )
-        dyn.attach(run.observe, interval=1)
-        try:
-            if stop_step > start_step:
-                dyn.run(steps=stop_step - start_step)
-            elif start_step == 0:
-                run.observe()  # steps=0: still record the starting frame
-            run.checkpoint(dyn.nsteps)
-        except _StopRun as stop:
-            status = stop.status
-        except BaseException:
-            writer.close()  # keeps the frames so far; the last checkpoint still rules a restart
-            raise
-        finally:
-            reporter.close()
-            writer.flush()
+    run = _MDRun(
+        atoms, dyn, settings, writer, ckpt_path, start_step, stop_step, elapsed_before_s, reporter, stop
+    )
+    dyn.attach(run.observe, interval=1)
+    try:
+        if stop_step > start_step:
+            dyn.run(steps=stop_step - start_step)
+        elif start_step == 0:
+            run.observe()  # steps=0: still record the starting frame
+        run.checkpoint(dyn.nsteps)
+    except _StopRun as stopped:
+        status = stopped.status
+    except BaseException:
+        writer.close()  # keeps the frames so far; the last checkpoint still rules a restart
+        raise
+    finally:
+        reporter.close()
+        writer.flush()
     wall_s = reporter.elapsed_s()
     if dyn.nsteps >= settings.steps:
         status = "completed"
@@ -428,6 +477,7 @@ def run_md(
         total_wall_s=elapsed_before_s + wall_s,
         per_atom_energies=per_atom,
         observables=observables,
+        stop_signal=stop.signum,
     )
 
 

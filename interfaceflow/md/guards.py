@@ -27,6 +27,24 @@ def non_finite(energy: float | None, forces: np.ndarray) -> str | None:
     return None
 
 
+def non_finite_state(atoms: Atoms, forces: np.ndarray | None = None) -> str | None:
+    """Diagnostic for NaN/inf positions, momenta or (when given) forces, else None.
+
+    Cheap enough for every step: a non-finite force or momentum becomes a non-finite position at
+    the next step, and neighbour lists (the calculator's, the close-contact guard's) may never
+    return on one, so the run must stop before the next force call.
+    """
+    arrays = {"forces": np.asarray(forces)} if forces is not None else {}  # the usual root cause first
+    arrays["positions"] = atoms.positions
+    if atoms.has("momenta"):
+        arrays["momenta"] = atoms.arrays["momenta"]
+    for name, values in arrays.items():
+        bad_atoms = np.flatnonzero(~np.isfinite(values).all(axis=1))
+        if len(bad_atoms):
+            return f"non-finite {name} on atoms {_atom_list(bad_atoms)}"
+    return None
+
+
 def force_too_large(forces: np.ndarray, max_force_eV_per_A: float) -> str | None:
     """Diagnostic when an atom's force norm exceeds the limit, naming the largest."""
     norms = np.linalg.norm(forces, axis=1)
@@ -112,11 +130,18 @@ class CloseContactGuard:
 
 def temperature_runaway(atoms: Atoms, temperature_K: float, limit_K: float) -> str | None:
     """Diagnostic when the instantaneous temperature exceeds ``limit_K``, naming the hottest atoms."""
-    if temperature_K <= limit_K:
+    if temperature_K <= limit_K:  # NaN is not: it trips the guard
         return None
     kinetic = 0.5 * (atoms.get_momenta() ** 2).sum(axis=1) / atoms.get_masses()
     hottest = np.argsort(kinetic)[::-1][:3]
-    return f"the temperature is {temperature_K:.0f} K (> limit {limit_K:.0f} K); hottest atoms {_atom_list(hottest)}"
+    return (
+        f"the temperature is {_kelvin(temperature_K)} K (> limit {_kelvin(limit_K)} K); "
+        f"hottest atoms {_atom_list(hottest)}"
+    )
+
+
+def _kelvin(value: float) -> str:
+    return f"{value:.0f}" if abs(value) < 1e7 else f"{value:.3g}"
 
 
 def check_frame(

@@ -13,6 +13,7 @@ from ase.filters import FrechetCellFilter
 from ase.optimize import BFGS, FIRE
 
 from interfaceflow.errors import MDError
+from interfaceflow.md.guards import non_finite_state
 from interfaceflow.md.settings import RelaxSettings
 
 logger = logging.getLogger("interfaceflow.md")
@@ -53,6 +54,8 @@ def run_relax(atoms: Atoms, calculator: Calculator, settings: RelaxSettings) -> 
     a movable atom (and the cell's generalized force) below ``fmax_eV_per_A``.
     """
     atoms = atoms.copy()
+    if problem := non_finite_state(atoms):  # before any force call: neighbour lists hang on NaN
+        raise MDError(f"relaxation cannot start: {problem}; fix the structure (check the input file)")
     calculator.reset()
     atoms.calc = calculator
     c0 = float(np.linalg.norm(atoms.cell[2]))
@@ -73,6 +76,11 @@ def run_relax(atoms: Atoms, calculator: Calculator, settings: RelaxSettings) -> 
     optimizer = _OPTIMIZERS[settings.optimizer](target, logfile=None)
 
     def record() -> None:
+        if problem := non_finite_state(atoms, atoms.get_forces(apply_constraint=False)):
+            raise MDError(
+                f"relaxation stopped at step {optimizer.nsteps}: {problem}; check the structure for "
+                "overlapping atoms or choose another calculator"
+            )
         energies.append(float(atoms.get_potential_energy()))
         fmaxes.append(_max_force(atoms))
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 Ensemble = Literal["nvt_langevin", "nvt_bussi", "nvt_nose_hoover", "npt_mtk", "nve"]
 
@@ -35,6 +36,22 @@ TRAJECTORY_DEFINING_FIELDS = (
 )
 
 
+#: Highest thermostat target (``temperature_K``, ``heat_from_K``), K. Every electrode and solid
+#: electrolyte studied here melts or decomposes well below it (Li metal at 454 K, oxides and
+#: sulfides below ~2500 K), and universal-MLIP training sets sample structures up to ~3000 K
+#: (OMat24's hottest AIMD): a higher target is a typo (a missing decimal point, another unit), not
+#: a study.
+MAX_TARGET_TEMPERATURE_K = 5000.0
+#: Absolute ceiling of the MD temperature guard, K: the default runaway limit (3 x the target) at the
+#: highest allowed target. The guard never lets a run go above it, whatever the target or factor,
+#: so an absurd target that bypassed validation still trips the guard at step 0.
+TEMPERATURE_CEILING_K = 3 * MAX_TARGET_TEMPERATURE_K
+_TARGET_RANGE = (
+    f"must be in 0 < T ≤ {MAX_TARGET_TEMPERATURE_K:g} K (hotter is beyond any battery material's "
+    "melting point and any MLIP's training data)"
+)
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -50,7 +67,12 @@ class GuardSettings(_Strict):
         default=0.5, gt=0, description="Stop when two atoms come closer than this (None: off)."
     )
     max_temperature_K: float | None = Field(
-        default=None, gt=0, description="Absolute temperature limit; None uses the runaway factor."
+        default=None,
+        gt=0,
+        description=(
+            "Absolute temperature limit, K; None uses the runaway factor. Either is capped at "
+            f"TEMPERATURE_CEILING_K={TEMPERATURE_CEILING_K:g} K."
+        ),
     )
     runaway_factor: float = Field(
         default=3.0,
@@ -69,7 +91,11 @@ class MDSettings(_Strict):
     """
 
     ensemble: Ensemble = "nvt_langevin"
-    temperature_K: float = Field(default=300.0, gt=0)
+    temperature_K: float = Field(
+        default=300.0,
+        gt=0,
+        description=f"Thermostat target after the ramp, K; {_TARGET_RANGE.removeprefix('must be in ')}.",
+    )
     timestep_fs: float = Field(default=1.0, gt=0, le=10)
     steps: int = Field(default=1000, ge=0, description="Total MD steps over all chunks.")
     friction_per_fs: float = Field(default=0.01, gt=0, description="Langevin friction.")
@@ -80,7 +106,11 @@ class MDSettings(_Strict):
     pressure_bar: float = Field(default=1.0, description="External pressure for npt_mtk.")
     pdamp_fs: float = Field(default=1000.0, gt=0, description="Barostat time constant.")
     npt_cell_dof: Literal["normal", "isotropic", "full"] = "normal"
-    heat_from_K: float | None = Field(default=None, gt=0)
+    heat_from_K: float | None = Field(
+        default=None,
+        gt=0,
+        description=f"Start of the heating ramp, K (None: no ramp); {_TARGET_RANGE.removeprefix('must be in ')}.",
+    )
     heat_steps: int = Field(default=0, ge=0)
     seed: int = Field(default=42, ge=0, description="Seeds velocities and the thermostat noise.")
     initial_velocities: Literal["maxwell_boltzmann", "keep"] = "maxwell_boltzmann"
@@ -107,6 +137,13 @@ class MDSettings(_Strict):
     write_forces: bool = True
     guards: GuardSettings = Field(default_factory=GuardSettings)
 
+    @field_validator("temperature_K", "heat_from_K")
+    @classmethod
+    def _target_in_range(cls, value: float | None) -> float | None:
+        if value is not None and not 0 < value <= MAX_TARGET_TEMPERATURE_K:  # NaN fails too
+            raise PydanticCustomError("temperature_range", _TARGET_RANGE)
+        return value
+
     @model_validator(mode="after")
     def _check(self) -> MDSettings:
         if self.chunk_steps is not None and self.chunk_steps % self.checkpoint_interval:
@@ -128,6 +165,14 @@ class MDSettings(_Strict):
     def max_target_temperature_K(self) -> float:
         """Highest temperature the schedule asks for."""
         return max(self.temperature_K, self.heat_from_K or 0.0)
+
+    @property
+    def temperature_limit_K(self) -> float:
+        """Where the temperature guard stops the run: ``guards.max_temperature_K``, else
+        ``runaway_factor`` x the highest target; never above :data:`TEMPERATURE_CEILING_K`."""
+        guards = self.guards
+        limit = guards.max_temperature_K or guards.runaway_factor * self.max_target_temperature_K
+        return min(limit, TEMPERATURE_CEILING_K) if limit == limit else TEMPERATURE_CEILING_K
 
 
 class RelaxSettings(_Strict):

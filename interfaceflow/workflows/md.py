@@ -8,6 +8,12 @@
   share one work directory, so each continues from the previous one's checkpoint and appends to
   the same H5MD trajectory. Downstream references resolve to the last chunk's document.
 
+A stop signal (SIGTERM from a batch scheduler) makes the MD checkpoint and return ``interrupted``;
+on a cluster the job then chains a continuation chunk, as for a walltime chunk. Inside
+:func:`local_run` (a local ``interfaceflow run``), SIGINT stops the MD the same way, and an
+interrupted MD raises :class:`~interfaceflow.md.engine.MDInterrupted` instead of chaining: the
+process is about to exit, and the run continues with ``interfaceflow run --resume``.
+
 Why not atomate2's ``ForceFieldRelaxMaker``/``ForceFieldMDMaker``: their calculators come from a
 closed enum or an import path, their trajectories are kept in memory and stored as JSON, and they
 have neither fixed-layer-aware cell relaxation along the normal nor checkpoints. The makers here keep
@@ -16,9 +22,12 @@ their shape (dataclass fields as settings, one job decorator, pydantic ``from_*`
 
 from __future__ import annotations
 
+import signal
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Iterator, Literal
 
 from ase import Atoms
 from jobflow import CURRENT_JOB, Maker, Response
@@ -26,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pymatgen.core import Structure
 from pymatgen.io.ase import AseAtomsAdaptor
 
-from interfaceflow.md.engine import MDResult, run_md
+from interfaceflow.md.engine import MDInterrupted, MDResult, run_md
 from interfaceflow.md.progress import ns_per_day
 from interfaceflow.md.relax import RelaxResult, run_relax
 from interfaceflow.md.settings import MDSettings, RelaxSettings
@@ -36,6 +45,24 @@ from interfaceflow.plugins.base import CalculatorSpec
 from interfaceflow.settings import get_settings
 from interfaceflow.validation import validated_settings
 from interfaceflow.workflows.base import interfaceflow_job
+
+
+#: Signals that stop an MD at its next step with a checkpoint: on a cluster SIGTERM (the
+#: scheduler's warning before a kill), in a local run SIGINT (Ctrl-C) too.
+CLUSTER_STOP_SIGNALS: tuple[int, ...] = (signal.SIGTERM,)
+LOCAL_STOP_SIGNALS: tuple[int, ...] = (signal.SIGTERM, signal.SIGINT)
+_LOCAL_RUN: ContextVar[bool] = ContextVar("interfaceflow_local_run", default=False)
+
+
+@contextmanager
+def local_run() -> Iterator[None]:
+    """Run the MD jobs started inside as a local run's: SIGINT or SIGTERM checkpoints the MD and
+    raises :class:`MDInterrupted` instead of chaining a continuation job (see the module docstring)."""
+    token = _LOCAL_RUN.set(True)
+    try:
+        yield
+    finally:
+        _LOCAL_RUN.reset(token)
 
 
 def _calculator(spec: CalculatorSpec):
@@ -325,13 +352,18 @@ class InterfaceMDMaker(Maker):
         workdir: str | None = None,
         chunk_index: int = 0,
     ) -> MDDocument | Response:
-        """Run (or continue) the MD; return the document, or a replacement job for the next chunk."""
+        """Run (or continue) the MD; return the document, or a replacement job for the next chunk.
+
+        Inside :func:`local_run`, a stop signal raises :class:`MDInterrupted` (checkpoint written)
+        instead of returning a continuation.
+        """
         settings = self.settings
         handle = _calculator(self.calculator)
         atoms = _to_atoms(structure)
         handle.check_elements(set(atoms.get_chemical_symbols()))
         regions = _regions_of(structure, regions)
         run_dir = Path(workdir) if workdir else self.workdir()
+        local = _LOCAL_RUN.get()
         result = run_md(
             atoms,
             handle.calculator,
@@ -340,7 +372,10 @@ class InterfaceMDMaker(Maker):
             regions=regions,
             interface_z_A=interface_z_A,
             progress=self.progress,
+            stop_signals=LOCAL_STOP_SIGNALS if local else CLUSTER_STOP_SIGNALS,
         )
+        if local and result.stop_signal is not None:
+            raise MDInterrupted(result.steps_done, result.total_steps, run_dir, result.stop_signal)
         doc = MDDocument.from_result(
             result,
             settings,

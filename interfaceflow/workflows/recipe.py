@@ -20,7 +20,7 @@ from interfaceflow.hpc.settings import QueueSettings
 from interfaceflow.safe_yaml import YAMLProblem, safe_yaml
 from interfaceflow.plugins.base import CalculatorSpec
 from interfaceflow.structures.settings import BuildSettings
-from interfaceflow.md.settings import MDSettings, RelaxSettings
+from interfaceflow.md.settings import MAX_TARGET_TEMPERATURE_K, MDSettings, RelaxSettings
 from interfaceflow.settings import Device, DType, get_settings
 from interfaceflow.workflows.products import ProductsAnalysisSettings
 from interfaceflow.workflows.profiles import ProfileAnalysisSettings
@@ -127,7 +127,7 @@ class Recipe(_Section):
         description="Analyses to run and their settings, e.g. {profiles: {bin_width_A: 0.5}, "
         "diffusion: null}; the older list form with analysis_settings still loads.",
     )
-    temperatures_K: list[Annotated[float, Field(gt=0)]] | None = Field(
+    temperatures_K: list[Annotated[float, Field(gt=0, le=MAX_TARGET_TEMPERATURE_K)]] | None = Field(
         default=None,
         min_length=2,
         description=(
@@ -239,7 +239,7 @@ def apply_override(data: dict[str, Any], override: str) -> None:
     try:
         value = safe_yaml(raw, f"--set {key_path}") if raw.strip() else None
     except YAMLProblem as exc:
-        raise RecipeError(f"{exc}; quote it or write a plain number, string or [list]") from None
+        raise RecipeError(str(exc).replace("fix the syntax", "quote the value or fix its syntax")) from None
     if keys == ["analyses"] and isinstance(value, list) and isinstance(node.get("analyses"), dict):
         # --set analyses=[a, b] selects analyses and keeps the recipe's settings for them
         value = {name: node["analyses"].get(name) or {} if name in value else None
