@@ -68,16 +68,17 @@ def submit_flow(
 
 
 #: A command that asks each scheduler's controller (not just its client) for an answer.
-SCHEDULER_PROBES = {"slurm": ["sinfo", "-h", "-o", "%P"], "pbs": ["qstat", "-B"]}
+SCHEDULER_PROBES = {"slurm": "sinfo -h -o %P", "pbs": "qstat -B"}
+#: The shell's exit code for a command that is not on the PATH.
+COMMAND_NOT_FOUND = 127
 
 
-def check_local_schedulers(project, workers: set[str], timeout_s: float = 20.0) -> None:
+def check_local_schedulers(project, workers: set[str], timeout_s: int = 20) -> None:
     """Fail in one line, before anything is queued, when a local worker's scheduler does not answer.
 
+    The probe runs through the worker's own jobflow-remote host, as ``sbatch``/``qsub`` will.
     Workers on other hosts are reached over SSH by the runner; ``jf worker check`` tests them.
     """
-    import subprocess
-
     for name in sorted(workers):
         worker = project.workers[name]
         probe = SCHEDULER_PROBES.get(str(worker.scheduler_type))
@@ -85,17 +86,17 @@ def check_local_schedulers(project, workers: set[str], timeout_s: float = 20.0) 
             continue
         fix = f"start it, or pick another worker (its workers: {', '.join(project.workers)})"
         try:
-            done = subprocess.run(probe, capture_output=True, text=True, timeout=timeout_s)
-        except FileNotFoundError:
-            raise HPCError(f"worker '{name}' uses {worker.scheduler_type}, but '{probe[0]}' is not on "
-                           f"this machine's PATH; install the scheduler's client or {fix}") from None
-        except subprocess.TimeoutExpired:
+            _, stderr, code = worker.get_host().execute(probe, timeout=timeout_s)
+        except Exception as exc:  # noqa: BLE001 - a timeout or an OS error, one line either way
             raise HPCError(f"the {worker.scheduler_type} scheduler of worker '{name}' did not answer "
-                           f"'{' '.join(probe)}' within {timeout_s:g} s; {fix}") from None
-        if done.returncode != 0:
-            lines = [line for line in done.stderr.splitlines() if line.strip()] or ["no message"]
+                           f"'{probe}' ({type(exc).__name__}); {fix}") from None
+        if code == COMMAND_NOT_FOUND:
+            raise HPCError(f"worker '{name}' uses {worker.scheduler_type}, but '{probe.split()[0]}' is not "
+                           f"on this machine's PATH; install the scheduler's client or {fix}")
+        if code != 0:
+            lines = [line for line in stderr.splitlines() if line.strip()] or ["no message"]
             raise HPCError(f"the {worker.scheduler_type} scheduler of worker '{name}' is not reachable "
-                           f"('{' '.join(probe)}': {lines[-1].strip()[:160]}); {fix}")
+                           f"('{probe}': {lines[-1].strip()[:160]}); {fix}")
 
 
 def submit_study(
