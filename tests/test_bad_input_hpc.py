@@ -17,18 +17,20 @@ from interfaceflow.hpc.project import write_project
 
 PROJECT_FILES = {
     "yaml_syntax": ("name: broken\nworkers: [\n", ["broken.yaml is not valid YAML", "hpc init --name broken"]),
-    "yaml_tag": ("name: broken\nworkers: !!python/object/apply:os.getcwd []\n",
-                 ["YAML tag !!python/object/apply:os.getcwd", "nothing was executed"]),
+    "yaml_tag": ("name: broken\nworkers: !!python/object/apply:os.mkdir ['{marker}']\n",
+                 ["YAML tag !!python/object/apply:os.mkdir", "nothing was executed"]),
     "wrong_schema": ("name: broken\nworkers: 3\n", ["not a valid jobflow-remote project", "workers"]),
 }
 
 
 @pytest.mark.parametrize("case", sorted(PROJECT_FILES))
-def test_broken_project_file_is_named_with_its_problem(case, jf_projects):
+def test_broken_project_file_is_named_with_its_problem(case, jf_projects, tmp_path):
     text, fragments = PROJECT_FILES[case]
-    (jf_projects / "broken.yaml").write_text(text)
+    marker = tmp_path / "constructed"  # jobflow-remote and interfaceflow both read it: neither runs it
+    (jf_projects / "broken.yaml").write_text(text.format(marker=marker))
     code, _, stderr = invoke_cli("status", "-p", "broken")
     assert_one_line(code, stderr, *fragments)
+    assert not marker.exists()
 
 
 @pytest.mark.skipif(shutil.which("sinfo") is None, reason="needs the Slurm client (scripts/install-test-services.sh)")
