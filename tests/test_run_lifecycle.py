@@ -71,8 +71,13 @@ class SignallingLJPlugin(CalculatorPlugin):
 
 @pytest.fixture
 def lj_signal():
-    """Register ``lj-signal``; yield a function that plans the next signal."""
+    """Register ``lj-signal``; yield a function that plans the next signal.
+
+    SIGINT gets Python's own handler for the test: a test session started in the background of a
+    non-interactive shell (``.ci/run &``) inherits SIGINT as ignored, which interfaceflow respects.
+    """
     register_plugin("lj-signal", SignallingLJPlugin())
+    previous_sigint = signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def plan(signum: int, job: str, at: int) -> None:
         SignallingLJ.PLAN = {"signum": signum, "job": job, "at": at}
@@ -80,6 +85,12 @@ def lj_signal():
     yield plan
     SignallingLJ.PLAN = {}
     unregister_plugin("lj-signal")
+    signal.signal(signal.SIGINT, previous_sigint)
+
+
+def default_sigint() -> None:
+    """In a child process: SIGINT as in an interactive shell, even when this session ignores it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def toy_recipe(plugin: str = "lj-signal", steps: int = 60):
@@ -258,7 +269,8 @@ def toy_lj_env(tmp_path: Path, site: Path) -> dict[str, str]:
 def start_and_signal(args: list[str], env: dict[str, str], runs: Path, signum: int, after_step: int = 0):
     """Start ``interfaceflow ARGS``; once an MD checkpoint past ``after_step`` exists, send ``signum``."""
     process = subprocess.Popen([sys.executable, "-m", "interfaceflow", *args], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=default_sigint)
     deadline = time.monotonic() + 300
     while process.poll() is None and time.monotonic() < deadline:
         checkpoints = list(runs.glob("md-*/checkpoint.npz"))

@@ -155,7 +155,7 @@ def test_lammps_dump_element_column(tmp_path):
 
 
 def test_errors(tmp_path):
-    with pytest.raises(AnalysisError, match="not found"):
+    with pytest.raises(AnalysisError, match="does not exist; give an existing file"):
         read_trajectory(tmp_path / "missing.h5")
     unknown = tmp_path / "md.weird"
     unknown.write_text("x")
