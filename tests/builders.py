@@ -278,3 +278,12 @@ def depleted_sandwich(
         "n_b": n_b,
         "n_a": n_a,
     }
+
+
+def hpc_project_spec(tmp_path, **changes):
+    """An :class:`~interfaceflow.hpc.project.HPCProjectSpec` named ``testproj`` with its folders in ``tmp_path``."""
+    from interfaceflow.hpc.project import HPCProjectSpec
+
+    values = dict(name="testproj", work_dir=tmp_path / "work", python_env=tmp_path / "venv",
+                  job_store_dir=tmp_path / "store")
+    return HPCProjectSpec(**{**values, **changes})

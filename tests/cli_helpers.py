@@ -63,3 +63,14 @@ def assert_one_line(code: int, stderr: str, *fragments: str) -> str:
     for fragment in fragments:
         assert fragment in lines[0], lines[0]
     return lines[0]
+
+
+def stored_document_count(store_dir: Path) -> int:
+    """Job documents in the embedded store at ``store_dir`` (0 when it was never created)."""
+    if not Path(store_dir).exists():
+        return 0
+    from interfaceflow.store import embedded_job_store
+
+    store = embedded_job_store(store_dir)
+    store.connect()
+    return store.count()

@@ -10,9 +10,10 @@ import socket
 
 import pytest
 
+from builders import hpc_project_spec as spec
 from cli_helpers import assert_one_line, invoke_cli
 from local_slurm import SLURM_CONF, _free_port
-from test_hpc_project import spec
+
 from interfaceflow.hpc.project import write_project
 
 PROJECT_FILES = {

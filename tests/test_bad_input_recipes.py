@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import assert_one_line, invoke_cli
+from cli_helpers import assert_one_line, invoke_cli, stored_document_count
 
 TAGGED_RECIPE = """\
 name: tagged
@@ -69,18 +69,8 @@ def test_bad_recipe_is_one_line_and_stores_nothing(case, tmp_path):
     sets = [arg for value in overrides for arg in ("--set", value)]
     code, _, stderr = invoke_cli("run", recipe, "--store", str(store), *sets)
     assert_one_line(code, stderr, *fragments)
-    assert store_documents(store) == 0
+    assert stored_document_count(store) == 0
 
-
-def store_documents(store: Path) -> int:
-    """Job documents in an embedded store directory (0 when it was never created)."""
-    if not store.exists():
-        return 0
-    from interfaceflow.store import embedded_job_store
-
-    job_store = embedded_job_store(store)
-    job_store.connect()
-    return job_store.docs_store.count()
 
 
 def test_yaml_tag_in_a_recipe_is_refused_without_running_it(tmp_path):

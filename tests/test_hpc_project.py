@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from builders import hpc_project_spec
 from cli_helpers import run_cli
 from interfaceflow.errors import HPCError
 from interfaceflow.hpc.project import (
-    HPCProjectSpec,
     ResourceProfile,
     load_project,
     mask_credentials,
@@ -29,10 +29,7 @@ from interfaceflow.hpc.settings import QueueSettings
 HPC_SOURCES = Path(__file__).parents[1] / "interfaceflow" / "hpc"
 
 
-def spec(tmp_path, **changes) -> HPCProjectSpec:
-    values = dict(name="testproj", work_dir=tmp_path / "work", python_env=tmp_path / "venv",
-                  job_store_dir=tmp_path / "store")
-    return HPCProjectSpec(**{**values, **changes})
+spec = hpc_project_spec
 
 
 def toy_flow():

@@ -24,7 +24,7 @@ from ase.calculators.lj import LennardJones
 from jobflow import CURRENT_JOB, Flow, run_locally
 from pymatgen.io.ase import AseAtomsAdaptor
 
-from cli_helpers import TOY, run_cli
+from cli_helpers import TOY, run_cli, stored_document_count
 from interfaceflow import run_registry
 from interfaceflow.errors import PluginError, ResumeError, RunInterrupted, StoreError, StructureError
 from interfaceflow.io.h5md import H5MDReader
@@ -108,12 +108,6 @@ def stored_studies(store_dir: Path) -> list[str]:
             for doc in store.query({"output.doc_type": "interface_study"}, properties=["output.study_id"])]
 
 
-def stored_documents(store_dir: Path) -> int:
-    store = embedded_job_store(store_dir)
-    store.connect()
-    return store.count()
-
-
 def trajectory_steps(workdir: Path) -> list[int]:
     with H5MDReader(Path(workdir) / "trajectory.h5") as traj:
         return [int(step) for step in traj.steps()]
@@ -152,7 +146,7 @@ def test_preflight_checks_store_then_structures_then_plugin(tmp_path, monkeypatc
         run_study(bad_both)
     with pytest.raises(PluginError, match="nosuchplugin"):
         run_study(load_recipe("li_li6ps5cl", ["calculator.plugin=nosuchplugin"]))
-    assert stored_documents(tmp_path / "store") == 0
+    assert stored_document_count(tmp_path / "store") == 0
 
 
 # ------------------------------------------------------------------------------- in-process lifecycle
@@ -166,7 +160,7 @@ def test_sigint_in_the_md_rolls_back_and_resume_continues_from_the_checkpoint(tm
     step, total, workdir, flow_uuid = INTERRUPTED_IN_MD.match(str(stopped.value)).groups()
     assert 20 <= int(step) <= 25 and int(total) == 60
     assert read_checkpoint(Path(workdir) / "checkpoint.npz").step == int(step)
-    assert stored_documents(store) == 0  # build and relax were rolled back
+    assert stored_document_count(store) == 0  # build and relax were rolled back
     record = run_registry.read_record(flow_uuid)
     assert record.status == "interrupted" and record.resumable
     assert record.payload["store_dir"] == str(store.resolve())
@@ -198,7 +192,7 @@ def test_sigterm_outside_the_md_names_the_job_and_resumes(tmp_path, lj_signal):
     match = re.fullmatch(rf"interrupted during job 'interface relax'; continue with: "
                          rf"interfaceflow run --resume ({UUID})", message)
     assert match, message
-    assert stored_documents(tmp_path / "store") == 0
+    assert stored_document_count(tmp_path / "store") == 0
     study = resume_study(match.group(1), progress=False)
     assert study.md.steps_done == 20 and stored_studies(tmp_path / "store") == [match.group(1)]
 
@@ -303,7 +297,7 @@ def test_cli_sigterm_during_md_then_resume_finishes_the_study_once(tmp_path, ext
     assert line.startswith("error: interrupted at MD step "), line
     stopped_at, total, workdir, flow_uuid = INTERRUPTED_IN_MD.match(line.removeprefix("error: ")).groups()
     assert 0 < int(stopped_at) < steps and int(total) == steps
-    assert stored_documents(store) == 0
+    assert stored_document_count(store) == 0
 
     resumed = run_cli("run", "--resume", flow_uuid, "--json", env_extra=env)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
