@@ -173,3 +173,25 @@ def test_neutrality_steps_take_the_atom_nearest_the_next_state():
     assert q.tolist() == [3, 3, 3]
     q = cation_oxidation_states(np.array([4.2, 1.8, 3.0]), states, penalty, one_group, family)
     assert q.tolist() == [4, 2, 3]
+
+
+def test_garnet_against_li_metal_keeps_la3_zr4_and_leaves_the_charge_to_the_metal():
+    """At a Li | LLZO contact the Li atoms touching O count +1; their electrons stay in the metal
+    (the electron reservoir), so La and Zr keep their bulk states instead of absorbing them."""
+    from interfaceflow.structures.builder import build_interface
+
+    build = build_interface("Li", "LLZO", max_atoms=400, electrode_miller=(1, 0, 0),
+                            electrolyte_miller=(1, 0, 0), vacuum_A=0.0, gap_A=2.0)
+    atoms = build.atoms
+    sp = speciate_frame(atoms.numbers, atoms.positions, atoms.cell.array, True)
+    q = sp.formal_charges
+    symbols = np.array(atoms.get_chemical_symbols())
+    region = np.asarray(atoms.arrays["region"])
+    assert sorted(set(q[symbols == "La"].tolist())) == [3]
+    assert sorted(set(q[symbols == "Zr"].tolist())) == [4]
+    electrolyte = region == "electrolyte"
+    assert q[electrolyte].sum() == pytest.approx(0.0)  # the garnet slab is a neutral bulk
+    contact_li = (region == "electrode") & (q > 0)
+    assert contact_li.sum() > 0  # the contact is there: electrode Li touching O
+    assert q.sum() == pytest.approx(contact_li.sum())  # their charge is left to the metal
+    assert "Li0" in sp.anion_states

@@ -188,3 +188,35 @@ def test_cli_reads_ase_traj_without_times(tmp_path):
     out = json.loads(result.stdout)
     assert out["times_are_frame_indices"] is True and out["times_fs"] == [0.0, 1.0, 2.0]
     assert out["fragment_counts"]["S2"][0] == 48
+
+
+def test_a_changed_contact_without_a_product_reports_no_interphase_and_no_growth_law():
+    """Li metal pressed onto LLZO: contact Li change state (Li0 -> Li+1) near the interface, but
+    nothing forms; the changed layer is kept as such and no thickness or growth law is claimed."""
+    from interfaceflow.io.trajectory import TrajectoryData
+    from interfaceflow.structures.builder import build_interface
+    from interfaceflow.workflows.products import ProductsAnalysisDocument
+
+    build = build_interface("Li", "LLZO", max_atoms=400, electrode_miller=(1, 0, 0),
+                            electrolyte_miller=(1, 0, 0), vacuum_A=0.0, gap_A=2.0)
+    atoms = build.atoms
+    electrode = np.asarray(atoms.arrays["region"]) == "electrode"
+    z_mid = atoms.positions[electrode, 2].mean()
+    frames = []
+    for f in range(8):  # the electrode swells by up to 12 % along z, closing both contact gaps
+        p = atoms.positions.copy()
+        p[electrode, 2] = z_mid + (p[electrode, 2] - z_mid) * (1 + 0.12 * f / 7)
+        frames.append(p)
+    traj = TrajectoryData(
+        positions_A=np.array(frames), cells_A=np.repeat(atoms.cell.array[None], 8, axis=0),
+        numbers=atoms.numbers, pbc=np.ones(3, dtype=bool), times_fs=np.arange(8) * 100.0,
+        interface_z_A=list(build.interface_z_A),
+    )
+    result = analyze_products(traj, interface_z_A=build.interface_z_A[0])
+    assert result.thickness_A[-1] > 0  # the contact layer did change
+    assert not result.reaction_observed and result.classification.kind == "none"
+    assert result.interphase_thickness_A is None
+    assert result.growth_law is None and result.growth_fits == {}
+    doc = ProductsAnalysisDocument.from_analysis(result, "synthetic")
+    assert doc.final_thickness_A is None and doc.changed_layer_A == pytest.approx(result.thickness_A[-1])
+    assert doc.summary().interphase_thickness_A is None

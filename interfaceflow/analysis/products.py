@@ -94,6 +94,17 @@ class ProductsAnalysis:
     conducting_states: dict[str, float]
     classification: object
 
+    @property
+    def reaction_observed(self) -> bool:
+        """True when a product phase, an amorphous product or a conducting state grows."""
+        return bool(self.growing_products or self.amorphous_products or self.conducting_states)
+
+    @property
+    def interphase_thickness_A(self) -> float | None:
+        """Thickness of the changed layer at the last frame (Å) when a reaction is observed, else None:
+        without a product the changed layer is the disorder of the contact, not an interphase."""
+        return float(self.thickness_A[-1]) if self.reaction_observed else None
+
     def phase_fractions_per_frame(self) -> dict[str, list[float | None]]:
         """Phase → fraction for every speciation frame (None where phases were not analysed)."""
         if self.assignment is None:
@@ -128,6 +139,7 @@ class ProductsAnalysis:
             "state_counts": {k: [int(x) for x in v] for k, v in sp.state_counts_dict().items()},
             "phase_fractions": self.phase_fractions_per_frame(),
             "phase_confidence": self.assignment.confidence_dict() if self.assignment else {},
+            "reaction_observed": self.reaction_observed,
             "interphase_thickness_A": [float(x) for x in self.thickness_A],
             "interface_z_A": float(sp.interface_z_A),
             "z_centers_A": [float(x) for x in sp.z_centers_A],
@@ -221,7 +233,13 @@ def analyze_products(
 
     thickness, changed = interphase_thickness(spec, periodic=bool(np.asarray(traj.pbc)[2]))
     t_ps = (spec.times_fs - spec.times_fs[0]) / 1000.0
-    fits = fit_growth_laws(t_ps, thickness) if spec.n_frames >= 2 else {}
+    products = growing_phases(assignment) if assignment is not None else {}
+    conducting = conducting_states(spec, changed)
+    amorphous = growing_isolated_anions(spec)
+    observed = bool(products or conducting or amorphous)
+    # a growth law is fitted only to an observed reaction: a changed layer without a product is
+    # the relaxing contact, and its "growth" would be read as a rate
+    fits = fit_growth_laws(t_ps, thickness) if spec.n_frames >= 2 and observed else {}
     tail = max(1, spec.n_frames // 10)
     best = best_growth_law(fits) if fits and thickness[-tail:].mean() > 0 else None
     n_if = n_interfaces if n_interfaces is not None else max(1, len(traj.interface_z_A or []))
@@ -231,9 +249,6 @@ def analyze_products(
     consumed, consumed_fraction = consumed_extent(
         spec, fragment, fragments_per_formula_unit=fragments_per_formula_unit, n_interfaces=n_if
     )
-    products = growing_phases(assignment) if assignment is not None else {}
-    conducting = conducting_states(spec, changed)
-    amorphous = growing_isolated_anions(spec)
     return ProductsAnalysis(
         speciation=spec,
         assignment=assignment,

@@ -203,9 +203,11 @@ def compute_profiles(
     if charges_e is None:
         notes.append("no charges given: charge density, field and potential are zero")
     if not report.neutral:
+        carriers = (f"the atoms of region '{s.compensating_region}'" if s.compensating_region
+                    else "all atoms")
         notes.append(
             f"charged cell (up to {report.max_abs_total_charge_e:+.3g} e) neutralized by spreading "
-            "the opposite charge evenly over all atoms"
+            f"the opposite charge evenly over {carriers}"
         )
     kwargs = dict(
         threshold=s.width_threshold, macro_average_A=s.macro_average_A,

@@ -44,7 +44,11 @@ placement of the fragment), whatever their size.
   atoms and what the coordinating modifiers give them (a modifier shares its charge among its
   negative neighbours in proportion to their bond valences), and the metals of each frame make
   the frame neutral, each step taken by the metal whose bond-valence sum is nearest the next
-  state; noise-sized splits of one element (two Co +3 read as Co +2 and Co +4 in a thermally
+  state. A frame that holds an electron reservoir (Li0, or a metal bonded to no anion: a metal
+  electrode) is not made neutral by its cations: the Li of the metal touching one or two anions
+  at the contact count +1 but give nothing to the fragment, and the frame's net charge is left
+  to the metal (the profile analysis puts it there with ``compensating_region``), so a Li | LLZO
+  contact keeps La +3 and Zr +4 where bond valences and the garnet's neutrality say so; noise-sized splits of one element (two Co +3 read as Co +2 and Co +4 in a thermally
   displaced frame) are undone. LLZO gives La +3 and Zr +4, LiTi2(PO4)3 Ti +4 (P +5 from the
   octet rule), Li3InCl6 In +3, TiS2 Ti +4, LiTiS2 Ti +3; metals without negative neighbours (Ti
   metal, In in LiIn) 0. A frame stays charged only where no allowed state can compensate (Zintl

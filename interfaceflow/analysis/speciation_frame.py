@@ -237,12 +237,12 @@ def _speciate_batch(
     # metals: bond-valence states, neutral per fragment and frame (interfaceflow.analysis.oxidation)
     metal = cls_atom == _CLASS_METAL
     if metal.any():
-        received = _modifier_gifts(
-            charges, ci[neg_pairs], cj[neg_pairs], cdist[neg_pairs], el, table
-        )
         bonds = _MetalBonds.of(bi, bj, bdist, metal, negative)
+        reservoir = _has_reservoir(charges, is_mod, metal, bonds, frame_of_atom, n_frames)
+        donor = neg_pairs & (~reservoir[frame_of_atom[ci]] | (n_neg_neigh[ci] >= MIN_DONOR_ANIONS))
+        received = _modifier_gifts(charges, ci[donor], cj[donor], cdist[donor], el, table)
         charges[metal] = _metal_states(
-            charges, received, bonds, el, frag_of_atom, n_frag, frame_of_atom, table
+            charges, received, bonds, el, frag_of_atom, n_frag, frame_of_atom, table, reservoir
         )[metal]
 
     # Li coordination: per atom and per fragment (distinct Li)
@@ -348,13 +348,15 @@ def _metal_states(
     n_frag: int,
     frame_of_atom: np.ndarray,
     table: _ElementTable,
+    reservoir: np.ndarray,
 ) -> np.ndarray:
     """(M,) oxidation states of the metal atoms bonded to anions (0 for every other atom).
 
     Bond-valence sums (Pauling's valence for elements without parameters) rounded to allowed
     states; the metals of a fragment compensate its other atoms and the modifiers' gifts to them,
-    then the metals of a frame compensate all its other atoms (the frame is neutral), then
-    noise-sized disproportionation of one element in one frame is undone.
+    then the metals of a frame compensate all its other atoms (the frame is neutral) unless
+    ``reservoir`` (F,) marks the frame as holding metallic atoms, then noise-sized
+    disproportionation of one element in one frame is undone.
     """
     m_atoms = len(charges)
     r0 = table.r0_A[el[bonds.metal], el[bonds.anion]]
@@ -368,6 +370,9 @@ def _metal_states(
     frame_target = -np.bincount(
         frame_of_atom[non_metal], weights=charges[non_metal], minlength=int(frame_of_atom.max()) + 1
     )
+    # a frame with an electron reservoir (metallic atoms) need not be neutral: the metal takes the
+    # rest (NaN: no target, no step)
+    frame_target = np.where(reservoir, np.nan, frame_target.astype(float))
     levels = []
     for owner, target in ((frag_of_atom, frag_target), (frame_of_atom, frame_target)):
         ids, group = np.unique(owner[cation], return_inverse=True)
@@ -380,6 +385,26 @@ def _metal_states(
         valence[cation], table.ox_states[ecat], table.ox_penalty[ecat], levels, family
     )
     return out
+
+
+#: In a frame with an electron reservoir, a modifier gives its charge to the anions of a fragment
+#: only with at least this many anion neighbours: a Li of the metal touching one or two O at the
+#: contact is counted +1, but its electron stays in the metal, not on the oxide's cations.
+MIN_DONOR_ANIONS = 3
+
+
+def _has_reservoir(
+    charges: np.ndarray,
+    is_mod: np.ndarray,
+    metal: np.ndarray,
+    bonds: _MetalBonds,
+    frame_of_atom: np.ndarray,
+    n_frames: int,
+) -> np.ndarray:
+    """(F,) True for frames holding metallic atoms (a modifier at 0, a metal bonded to no anion)."""
+    bonded_metal = np.bincount(bonds.metal, minlength=len(charges)) > 0
+    metallic = (is_mod & (np.abs(charges) < 1e-9)) | (metal & ~bonded_metal)
+    return np.bincount(frame_of_atom[metallic], minlength=n_frames) > 0
 
 
 def _distinct_count(

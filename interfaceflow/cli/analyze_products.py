@@ -124,7 +124,14 @@ def _print_summary(out: dict) -> None:
             conf = out["phase_confidence"].get(phase)
             table.add_row(phase, f"{values[0]:.2f}", f"{values[-1]:.2f}", "-" if conf is None else f"{conf:.2f}")
         console.print(table)
-    console.print(f"interphase thickness: {out['interphase_thickness_A'][-1]:.1f} Å at the last frame")
+    changed_A = out["interphase_thickness_A"][-1]
+    if out["reaction_observed"]:
+        console.print(f"interphase thickness: {changed_A:.1f} Å at the last frame")
+    else:
+        console.print(
+            f"no interphase: no product forms; the contact layer's speciation changed over {changed_A:.1f} Å "
+            "(relaxation and disorder, not a reaction)"
+        )
     if out["growth_law"]:
         console.print(f"growth law: {out['growth_law']}, rate {out['growth_rate']:.3g} {out['growth_rate_unit']}")
     if out["consumption_fu_per_nm2_per_ps"] is not None:

@@ -48,6 +48,11 @@ def profiles(
     neutralize: Annotated[
         bool, Opt(help="Go on with a charged cell (compensating background).")
     ] = False,
+    compensating_region: Annotated[
+        str | None,
+        Opt(help="Region (e.g. electrode, for Li metal) whose atoms carry the compensating charge of "
+                 "a charged formal-charge model; implies --neutralize."),
+    ] = None,
     start: Annotated[int, Opt(help="First frame.")] = 0,
     stop: Annotated[int | None, Opt(help="Stop frame (exclusive).")] = None,
     stride: Annotated[int, Opt(help="Frame stride.")] = 1,
@@ -73,6 +78,7 @@ def profiles(
             t_stop_fs=t_stop, n_blocks=blocks, n_time_blocks=time_blocks, boundary=boundary,
             bulk_margin_A=bulk_margin, width_threshold=threshold, macro_average_A=macro_average,
             interface_z_A=list(interface_z) if interface_z else None, neutralize=neutralize,
+            compensating_region=compensating_region,
         )
     except ValidationError as exc:
         err = exc.errors()[0]

@@ -165,7 +165,13 @@ class ProductsAnalysisDocument(BaseModel):
         default_factory=dict, description="Li binary → gain of isolated anions not in a crystal environment."
     )
     phase_confidence: dict[str, float | None] = Field(default_factory=dict)
-    final_thickness_A: float
+    final_thickness_A: float | None = Field(
+        description="Interphase thickness at the last frame, Å; None when no reaction is observed."
+    )
+    changed_layer_A: float | None = Field(
+        None, description="Thickness of the layer whose speciation changed by the last frame, Å "
+        "(the interphase when a product forms, the relaxed contact when none does)."
+    )
     growth_law: str | None = None
     growth_rate: float | None = None
     growth_rate_unit: str | None = None
@@ -211,7 +217,8 @@ class ProductsAnalysisDocument(BaseModel):
             growing_products=out["growing_products"],
             amorphous_products=out["amorphous_products"],
             phase_confidence=out["phase_confidence"],
-            final_thickness_A=float(result.thickness_A[-1]),
+            final_thickness_A=result.interphase_thickness_A,
+            changed_layer_A=float(result.thickness_A[-1]),
             growth_law=out["growth_law"],
             growth_rate=out["growth_rate"],
             growth_rate_unit=out["growth_rate_unit"],
@@ -239,9 +246,12 @@ class ProductsSummary(BaseModel):
     )
     amorphous_products: dict[str, float] = Field(default_factory=dict)
     final_fragment_counts: dict[str, int] = Field(default_factory=dict)
-    interphase_thickness_A: float = Field(
+    interphase_thickness_A: float | None = Field(
         validation_alias=AliasChoices("interphase_thickness_A", "final_thickness_A"),
-        description="Interphase thickness at the last frame, Å.",
+        description="Interphase thickness at the last frame, Å; None when no reaction is observed.",
+    )
+    changed_layer_A: float | None = Field(
+        None, description="Layer whose speciation changed by the last frame, Å (with or without a product)."
     )
     growth_law: str | None = None
     growth_rate: float | None = None
