@@ -218,3 +218,27 @@ def test_maker_settings_are_typed_and_checked_when_built():
         ProfileAnalysisMaker(settings={"bin_widht_A": 0.25})
     with pytest.raises(AnalysisError, match="invalid profiles setting bin_width_A"):
         ProfileAnalysisMaker(settings={"bin_width_A": -1})
+
+def test_formal_charges_at_a_metal_contact_go_into_the_electrode_by_default(tmp_path):
+    """As in a recipe: with an 'electrode' region the net formal charge of a Li | LLZO contact is
+    the metal's; --compensating-region none asks for a neutral cell and fails on this one."""
+    from ase.io import write
+
+    from interfaceflow.structures.builder import build_interface
+
+    atoms = build_interface("Li", "LLZO", max_atoms=400, electrode_miller=(1, 0, 0),
+                            electrolyte_miller=(1, 0, 0), vacuum_A=0.0, gap_A=2.0).atoms
+    frames = []
+    for shift in (0.0, 0.02, 0.04):
+        frame = atoms.copy()
+        frame.positions[:, 0] += shift
+        frames.append(frame)
+    path = tmp_path / "li_llzo.extxyz"
+    write(path, frames, format="extxyz")
+    result = CliRunner().invoke(app, ["analyze", "profiles", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["neutral"] is False and out["max_abs_total_charge_e"] > 1
+    assert any("region 'electrode'" in w for w in out["warnings"])
+    strict = CliRunner().invoke(app, ["analyze", "profiles", str(path), "--compensating-region", "none"])
+    assert strict.exit_code == 2 and "not neutral" in strict.output

@@ -49,10 +49,12 @@ def profiles(
         bool, Opt(help="Go on with a charged cell (compensating background).")
     ] = False,
     compensating_region: Annotated[
-        str | None,
-        Opt(help="Region (e.g. electrode, for Li metal) whose atoms carry the compensating charge of "
-                 "a charged formal-charge model; implies --neutralize."),
-    ] = None,
+        str,
+        Opt(help="Region whose atoms carry the net charge of a charged charge model (the screening "
+                 "electrons of a metal electrode): auto = 'electrode' for formal charges when the "
+                 "trajectory has that region, as in a recipe; none = no region (a charged cell is "
+                 "an error unless --neutralize)."),
+    ] = "auto",
     start: Annotated[int, Opt(help="First frame.")] = 0,
     stop: Annotated[int | None, Opt(help="Stop frame (exclusive).")] = None,
     stride: Annotated[int, Opt(help="Frame stride.")] = 1,
@@ -72,13 +74,16 @@ def profiles(
         raise AnalysisError(f"unknown --boundary {boundary!r}; use auto, periodic or slab")
     if axis.lower() not in ("x", "y", "z"):
         raise AnalysisError(f"unknown --axis {axis!r}; use x, y or z")
+    region = _compensating_region(
+        compensating_region, charges, trajectory, fmt, parse_type_map(type_map)
+    )
     try:
         settings = ProfileSettings(
             axis=axis.lower(), bin_width_A=bin_width, n_bins=n_bins, t_start_fs=t_start,
             t_stop_fs=t_stop, n_blocks=blocks, n_time_blocks=time_blocks, boundary=boundary,
             bulk_margin_A=bulk_margin, width_threshold=threshold, macro_average_A=macro_average,
             interface_z_A=list(interface_z) if interface_z else None, neutralize=neutralize,
-            compensating_region=compensating_region,
+            compensating_region=region,
         )
     except ValidationError as exc:
         err = exc.errors()[0]
@@ -100,6 +105,22 @@ def profiles(
         typer.echo(json.dumps(out))
         return
     _print_summary(result)
+
+
+def _compensating_region(
+    choice: str, charges: str, trajectory: Path, fmt: str | None, type_map
+) -> str | None:
+    """The region named by --compensating-region; ``auto``: 'electrode' for formal charges when
+    the file has that region (a charge map or calculator charges must be neutral by themselves)."""
+    if choice == "none" or (choice == "auto" and charges != "formal"):
+        return None
+    if choice != "auto":
+        return choice
+    from interfaceflow.io.trajectory import read_trajectory
+
+    first = read_trajectory(trajectory, stop=1, fmt=fmt, type_map=type_map, include_per_atom=False)
+    has_electrode = first.regions is not None and "electrode" in set(map(str, first.regions))
+    return "electrode" if has_electrode else None
 
 
 def _cli_json(result) -> dict[str, Any]:
