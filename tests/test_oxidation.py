@@ -195,3 +195,38 @@ def test_garnet_against_li_metal_keeps_la3_zr4_and_leaves_the_charge_to_the_meta
     assert contact_li.sum() > 0  # the contact is there: electrode Li touching O
     assert q.sum() == pytest.approx(contact_li.sum())  # their charge is left to the metal
     assert "Li0" in sp.anion_states
+
+
+def test_charge_moved_between_elements_by_a_surface_is_moved_back():
+    """A low-valence surface Co paid for by a Ni+3 is put back to Co+3 / Ni+2 (their most common
+    states); across two fragments, or beyond the noise tolerance, nothing moves."""
+    states, penalty = oxidation_state_tables(["Co"] * 3 + ["Ni"] * 3)
+    valence = np.array([2.2, 2.9, 2.9, 2.6, 2.1, 2.1])
+    family = np.array([0, 0, 0, 1, 1, 1])
+    one_group = [(np.zeros(6, dtype=int), np.array([15.0]))]
+    before = cation_oxidation_states(valence, states, penalty, one_group, family)
+    assert before.tolist() == [2, 3, 3, 3, 2, 2]  # neutral, but charge sits on the wrong element
+    q = cation_oxidation_states(valence, states, penalty, one_group, family,
+                                transfer_group=np.zeros(6, dtype=int))
+    assert q.tolist() == [3, 3, 3, 2, 2, 2]
+    apart = np.array([0, 0, 0, 1, 1, 1])
+    two_groups = [(apart, np.array([8.0, 7.0]))]
+    q = cation_oxidation_states(valence, states, penalty, two_groups, family, transfer_group=apart)
+    assert q.tolist() == [2, 3, 3, 3, 2, 2]
+    far = np.array([1.6, 2.9, 2.9, 3.2, 2.1, 2.1])  # clear Co+2 / Ni+3: kept
+    q = cation_oxidation_states(far, states, penalty, one_group, family,
+                                transfer_group=np.zeros(6, dtype=int))
+    assert q.tolist() == [2, 3, 3, 3, 2, 2]
+
+
+def test_ncm_against_a_halide_keeps_ni2_co3_mn4_at_the_cut():
+    """NCM111 | Li3InCl6 as the shipped recipe builds it: the undercoordinated Co of the cut
+    surface no longer drops to Co+2 at the expense of Ni+3 one layer down."""
+    from interfaceflow.structures.builder import build_interface
+    from interfaceflow.workflows.recipe import load_recipe
+
+    recipe = load_recipe("ncm_li3incl6")
+    atoms = build_interface(recipe.electrode, recipe.electrolyte, settings=recipe.build).atoms
+    sp = speciate_frame(atoms.numbers, atoms.positions, atoms.cell.array, True)
+    symbols = np.array(atoms.get_chemical_symbols())
+    _assert_textbook(sp.formal_charges, symbols, {"Ni": 2, "Co": 3, "Mn": 4, "In": 3, "Cl": -1})

@@ -26,6 +26,13 @@ keeps up with MD frames of hundreds to thousands of atoms):
    frame) the highest and lowest states step towards each other while that costs less than
    :data:`NOISE_TOLERANCE` (sums more than ~1.5 valence units apart stay split).
 
+5. **Cross-element transfers**: an undercoordinated surface or a strained contact lowers some
+   sums and neutrality then raises other cations, e.g. surface Co+2 paid for by Ni+3 one layer
+   down in NCM, or Co+4 next to Nb+4 at a LiCoO2 | LiNbO3 contact. Within a transfer group (one
+   fragment) an atom above its family's reference state (the element's most common state in the
+   frame: the bulk's) and an atom of another family below theirs step back by the same charge
+   while that costs less than :data:`NOISE_TOLERANCE`. A genuine mixed valence of one element (Co3O4, LiMn2O4) has no partner and stays.
+
 A bulk crystal is thus neutral whenever its cations can reach the charge of its anions, and the
 states follow the bond valences: LLZO La+3 Zr+4, LiCoO2 Co+3, LiNbO3 Nb+5, LATP Ti+4 Al+3,
 Li3InCl6 In+3, also in thermally displaced frames.
@@ -214,6 +221,63 @@ def _equalise(
     return slot
 
 
+def _family_reference(
+    slot: np.ndarray, cost: np.ndarray, states: np.ndarray, family: np.ndarray
+) -> np.ndarray:
+    """(n,) reference state of each atom's family: its most common state (the bulk's, away from
+    surfaces and contacts); a tie goes to the state nearest the family's bond valences (least
+    summed cost). A family is one element, so its atoms share one state table."""
+    n_family, width = family.max() + 1, cost.shape[1]
+    counts = np.bincount(family * width + slot, minlength=n_family * width).reshape(n_family, width)
+    finite = np.where(np.isfinite(cost), cost, 1e9)
+    summed = np.stack([np.bincount(family, weights=finite[:, k], minlength=n_family)
+                       for k in range(width)], axis=1)
+    score = counts - summed / (1.0 + summed.max())  # the tie-break moves a score by less than 1
+    return states[np.arange(len(family)), score.argmax(axis=1)[family]]
+
+
+def _undo_cross_transfers(
+    slot: np.ndarray,
+    cost: np.ndarray,
+    states: np.ndarray,
+    group: np.ndarray,
+    family: np.ndarray,
+    tolerance: float,
+    max_steps: int,
+) -> np.ndarray:
+    """Undo charge moved between families of one group by undercoordination or strain.
+
+    In every group, the atom furthest above its family's reference state (its most common state)
+    steps down and the atom furthest below its own family's reference steps up by the same
+    charge, while the cost rises by less than ``tolerance``; the group's total is kept.
+    """
+    rows = np.arange(len(slot))
+    reference = _family_reference(slot, cost, states, family)
+    for _ in range(max_steps):
+        current = states[rows, slot]
+        deviation = current - reference
+        down, moved_down = _step(states, slot, -np.ones_like(slot))
+        up, moved_up = _step(states, slot, np.ones_like(slot))
+        cost_down = cost[rows, down] - cost[rows, slot]
+        cost_up = cost[rows, up] - cost[rows, slot]
+        high_key = np.where((deviation > 0) & (moved_down != 0), -deviation + 1e-6 * cost_down, np.inf)
+        low_key = np.where((deviation < 0) & (moved_up != 0), deviation + 1e-6 * cost_up, np.inf)
+        high, low = _first_per_group(group, high_key), _first_per_group(group, low_key)
+        high_of = np.full(group.max() + 1, -1)
+        high_of[group[high]] = high
+        pair_high = high_of[group[low]]
+        a, b = pair_high[pair_high >= 0], low[pair_high >= 0]
+        swap = (
+            (family[a] != family[b])
+            & (moved_down[a] == -moved_up[b])
+            & (cost_down[a] + cost_up[b] < tolerance)
+        )
+        if not swap.any():
+            break
+        slot[a[swap]], slot[b[swap]] = down[a[swap]], up[b[swap]]
+    return slot
+
+
 def cation_oxidation_states(
     valence: np.ndarray,
     states: np.ndarray,
@@ -221,6 +285,7 @@ def cation_oxidation_states(
     levels: list[tuple[np.ndarray, np.ndarray]],
     family: np.ndarray | None = None,
     *,
+    transfer_group: np.ndarray | None = None,
     noise_tolerance: float = NOISE_TOLERANCE,
     max_steps: int = 10_000,
 ) -> np.ndarray:
@@ -234,7 +299,9 @@ def cation_oxidation_states(
             group of each cation (0..G-1) and (G,) total charge its cations must carry, e.
         family: (n,) family of each cation (0..), e.g. one element in one frame, within which
             noise-sized disproportionation is undone; None skips that step.
-        noise_tolerance: largest cost rise accepted to undo a disproportionation.
+        transfer_group: (n,) group (e.g. fragment) within which charge moved between families
+            by undercoordination or strain is moved back; None (or no family) skips that step.
+        noise_tolerance: largest cost rise accepted to undo a disproportionation or transfer.
 
     Returns:
         (n,) states; each group's sum is within ½ e of its target unless no allowed step helps.
@@ -248,5 +315,10 @@ def cation_oxidation_states(
         group, target_e = np.asarray(group), np.asarray(target_e, dtype=float)
         slot = _neutralise(slot, cost, states, group, target_e, max_steps)
     if family is not None:
-        slot = _equalise(slot, cost, states, np.asarray(family), noise_tolerance, max_steps)
+        family = np.asarray(family)
+        slot = _equalise(slot, cost, states, family, noise_tolerance, max_steps)
+        if transfer_group is not None:
+            slot = _undo_cross_transfers(
+                slot, cost, states, np.asarray(transfer_group), family, noise_tolerance, max_steps
+            )
     return states[np.arange(n), slot]

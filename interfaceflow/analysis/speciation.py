@@ -48,8 +48,12 @@ placement of the fragment), whatever their size.
   electrode) is not made neutral by its cations: the Li of the metal touching one or two anions
   at the contact count +1 but give nothing to the fragment, and the frame's net charge is left
   to the metal (the profile analysis puts it there with ``compensating_region``), so a Li | LLZO
-  contact keeps La +3 and Zr +4 where bond valences and the garnet's neutrality say so; noise-sized splits of one element (two Co +3 read as Co +2 and Co +4 in a thermally
-  displaced frame) are undone. LLZO gives La +3 and Zr +4, LiTi2(PO4)3 Ti +4 (P +5 from the
+  contact keeps La +3 and Zr +4 where bond valences and the garnet's neutrality say so. Charge
+  that an undercoordinated surface or a strained contact moves from one element to another within
+  a fragment (surface Co+2 paid for by Ni+3 in NCM, Co+4 next to Nb+4 at LiCoO2 | LiNbO3) is
+  moved back towards each element's most common state when that costs no more than noise; and
+  noise-sized splits of one element (two Co +3 read as Co +2 and Co +4 in a thermally displaced
+  frame) are undone. LLZO gives La +3 and Zr +4, LiTi2(PO4)3 Ti +4 (P +5 from the
   octet rule), Li3InCl6 In +3, TiS2 Ti +4, LiTiS2 Ti +3; metals without negative neighbours (Ti
   metal, In in LiIn) 0. A frame stays charged only where no allowed state can compensate (Zintl
   Li15Ge4, an aliovalent dopant without its compensating Li).

@@ -382,7 +382,8 @@ def _metal_states(
     out = np.zeros(m_atoms)
     ecat = el[cation]
     out[cation] = cation_oxidation_states(
-        valence[cation], table.ox_states[ecat], table.ox_penalty[ecat], levels, family
+        valence[cation], table.ox_states[ecat], table.ox_penalty[ecat], levels, family,
+        transfer_group=levels[0][0],
     )
     return out
 
