@@ -118,7 +118,10 @@ def _compensating_region(
         return choice
     from interfaceflow.io.trajectory import read_trajectory
 
-    first = read_trajectory(trajectory, stop=1, fmt=fmt, type_map=type_map, include_per_atom=False)
+    try:
+        first = read_trajectory(trajectory, stop=1, fmt=fmt, type_map=type_map, include_per_atom=False)
+    except AnalysisError:
+        return None  # the analysis reads the file again and says what is wrong with it
     has_electrode = first.regions is not None and "electrode" in set(map(str, first.regions))
     return "electrode" if has_electrode else None
 
