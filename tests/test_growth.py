@@ -185,3 +185,24 @@ def test_growing_phases_need_a_gain_above_the_assignment_flicker():
     # the same drift with no flicker is real growth
     steady = 0.2 + np.linspace(0.0, 0.06, n)
     assert "Li3PS4" in growing_phases(_assignment(np.column_stack([li2s, steady]), ["Li2S", "Li3PS4"]))
+
+
+def test_a_polyanion_phase_counts_only_when_its_polyanions_form():
+    """Li7P3S11 read on the PS4 of a Li3PS4 electrolyte (an environment swap) is no product; it is
+    one when its P2S7 forms. Isolated-anion and network phases are judged by environment alone."""
+    from types import SimpleNamespace
+
+    from interfaceflow.analysis.growth import products_with_new_fragments
+
+    n = 20
+    steady = np.full(n, 12.0)
+    forming = np.linspace(0.0, 4.0, n)
+    labels = {"Li7P3S11": {"PS4", "P2S7"}, "Li2S": {"S"}, "Co3O4": {"Co3O4_net"}}
+    products = {"Li7P3S11": 0.3, "Li2S": 0.2, "Co3O4": 0.1}
+    swap = SimpleNamespace(fragment_labels=["PS4", "P2S7"], fragment_counts=np.stack([steady, 0 * steady], 1))
+    assert set(products_with_new_fragments(products, labels, swap)) == {"Li2S", "Co3O4"}
+    reaction = SimpleNamespace(fragment_labels=["PS4", "P2S7"], fragment_counts=np.stack([steady, forming], 1))
+    assert set(products_with_new_fragments(products, labels, reaction)) == set(products)
+    noisy = np.tile([0.0, 3.0], n // 2)  # P2S7 flickering between 0 and 3 without growing
+    flicker = SimpleNamespace(fragment_labels=["PS4", "P2S7"], fragment_counts=np.stack([steady, noisy], 1))
+    assert "Li7P3S11" not in products_with_new_fragments(products, labels, flicker)

@@ -314,6 +314,48 @@ def growing_phases(
     return {p: float(g) for p, g, t in zip(assignment.phases, growth, threshold) if g >= t}
 
 
+def is_molecular_polyanion(label: str) -> bool:
+    """True for a finite fragment of several atoms (``PS4``, ``P2S7``, ``PO4``), not an isolated
+    anion (``S``) or an extended network (``CoO2_net``)."""
+    import re
+
+    return not label.endswith("_net") and not re.fullmatch(r"[A-Z][a-z]?", label)
+
+
+def fragments_grow(
+    speciation: TrajectorySpeciation, labels: set[str], n_noise: float = N_NOISE
+) -> bool:
+    """True when any fragment of ``labels`` grows in count by at least one fragment and ``n_noise``
+    times its frame-to-frame scatter (last tenth of the frames against the first tenth)."""
+    counts = speciation.fragment_counts.astype(float)
+    window = max(1, len(counts) // 10)
+    for label in labels & set(speciation.fragment_labels):
+        series = counts[:, speciation.fragment_labels.index(label)]
+        head, tail = series[:window], series[-window:]
+        scatter = np.sqrt(0.5 * (head.var(ddof=1) + tail.var(ddof=1))) if window > 1 else 0.0
+        if tail.mean() - head.mean() >= max(1.0, n_noise * scatter):
+            return True
+    return False
+
+
+def products_with_new_fragments(
+    products: dict[str, float],
+    phase_labels: dict[str, set[str]],
+    speciation: TrajectorySpeciation,
+) -> dict[str, float]:
+    """Keep the growing phases whose molecular polyanions (``P2S7`` of Li7P3S11, ``PO4`` of
+    Li3PO4) actually form; a phase built on polyanions that do not grow (Li7P3S11 read on the PS4
+    of a Li3PS4 electrolyte) is an environment swap between similar thiophosphates, not a product.
+    Phases of isolated anions or networks only (Li2S, LiCl, Co3O4) are judged by their
+    environments alone."""
+    kept = {}
+    for phase, gain in products.items():
+        molecular = {lab for lab in phase_labels.get(phase, set()) if is_molecular_polyanion(lab)}
+        if not molecular or fragments_grow(speciation, molecular):
+            kept[phase] = gain
+    return kept
+
+
 def growing_isolated_anions(
     speciation: TrajectorySpeciation, min_fraction: float = MIN_PRODUCT_FRACTION
 ) -> dict[str, float]:

@@ -159,6 +159,11 @@ class PhaseReferences:
     dr_A: float = DR_A
     antifluorite_a_A: float = ANTIFLUORITE_A_A
 
+    def fragment_labels_by_phase(self) -> dict[str, set[str]]:
+        """Phase → the fragment labels of its sites (``{"PS4", "P2S7"}`` for Li7P3S11)."""
+        return {phase: {str(lab) for lab, k in zip(self.site_label, self.site_phase) if k == i}
+                for i, phase in enumerate(self.phases)}
+
 
 def reference_fingerprints(
     structures: Mapping[str, Structure],

@@ -33,6 +33,7 @@ from interfaceflow.analysis.growth import (
     growing_isolated_anions,
     growing_phases,
     interphase_thickness,
+    products_with_new_fragments,
 )
 from interfaceflow.analysis.phases import (
     ANTIFLUORITE_MIXED,
@@ -233,7 +234,11 @@ def analyze_products(
 
     thickness, changed = interphase_thickness(spec, periodic=bool(np.asarray(traj.pbc)[2]))
     t_ps = (spec.times_fs - spec.times_fs[0]) / 1000.0
-    products = growing_phases(assignment) if assignment is not None else {}
+    products = {}
+    if assignment is not None:
+        products = products_with_new_fragments(
+            growing_phases(assignment), refs.fragment_labels_by_phase(), spec
+        )
     conducting = conducting_states(spec, changed)
     amorphous = growing_isolated_anions(spec)
     observed = bool(products or conducting or amorphous)
@@ -249,6 +254,8 @@ def analyze_products(
     consumed, consumed_fraction = consumed_extent(
         spec, fragment, fragments_per_formula_unit=fragments_per_formula_unit, n_interfaces=n_if
     )
+    if not observed:
+        rate = None  # a slope through a fluctuating count, not a consumption
     return ProductsAnalysis(
         speciation=spec,
         assignment=assignment,
