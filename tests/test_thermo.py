@@ -165,3 +165,21 @@ def test_real_mlip_li_p_s_cl_reference(sevennet_entries):
     assert ref.window.lower_V is not None and ref.window.upper_V is not None
     assert ref.window.lower_V < ref.window.upper_V
     assert ref.chemsys == "Cl-Li-P-S"
+
+
+def test_a_cathode_gets_its_mixing_products_not_the_reduction_by_li_metal():
+    """Against LiCoO2 the predicted products are those of the closed electrolyte-cathode mixing;
+    the open-Li (Li metal reservoir) products belong to a Li electrode only."""
+    from pymatgen.entries.computed_entries import ComputedEntry
+
+    from interfaceflow.analysis.thermo import interface_reaction
+
+    energies = {"Li": -1.9, "Co": -7.0, "O2": -4.9, "S": -4.1, "Li2S": -4.2, "Li2O": -4.8,
+                "LiCoO2": -5.8, "CoS2": -5.0, "Li2SO4": -5.9, "Co3O4": -6.0}
+    entries = [ComputedEntry(formula, e * Composition(formula).num_atoms) for formula, e in energies.items()]
+    with_cathode = interface_reaction(entries, "Li2S", "LiCoO2")
+    assert with_cathode.open_li_products == {}
+    assert with_cathode.reaction_energy_eV_per_atom < 0
+    assert set(with_cathode.products) <= set(energies) - {"Li2S", "LiCoO2"}
+    with_metal = interface_reaction(entries, "Li2S", "Li")
+    assert with_metal.open_li_products  # Li2S is stable against Li: it decomposes to itself

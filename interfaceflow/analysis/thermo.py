@@ -378,7 +378,10 @@ def interface_reaction(
     open_products: dict[str, float] = {}
     open_energy = None
     non_open = Composition({e: a for e, a in c1.items() if e != el})
-    if len(non_open.elements):
+    # the open-Li (Li metal reservoir) products describe a Li-metal electrode only: against a
+    # cathode they would be the electrolyte's reduction products, not its reaction with the cathode
+    electrode_is_reservoir = c2.elements == [el]
+    if electrode_is_reservoir and len(non_open.elements):
         gpd = GrandPotentialPhaseDiagram(pd.all_entries, {el: mu0})
         decomp = gpd.get_decomposition(non_open)
         total = sum(decomp.values()) or 1.0
@@ -427,7 +430,8 @@ class ThermoReference:
     calculator: dict
 
     def predicted_products(self) -> dict[str, float]:
-        """Product → molar fraction at the most reactive mixing ratio (open-Li products if any)."""
+        """Product → molar fraction at the most reactive mixing ratio (against Li metal: the
+        products with an open Li reservoir)."""
         return self.reaction.open_li_products or self.reaction.products
 
 
