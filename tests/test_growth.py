@@ -206,3 +206,22 @@ def test_a_polyanion_phase_counts_only_when_its_polyanions_form():
     noisy = np.tile([0.0, 3.0], n // 2)  # P2S7 flickering between 0 and 3 without growing
     flicker = SimpleNamespace(fragment_labels=["PS4", "P2S7"], fragment_counts=np.stack([steady, noisy], 1))
     assert "Li7P3S11" not in products_with_new_fragments(products, labels, flicker)
+
+
+def test_cations_reduced_below_their_starting_state_conduct_electrons():
+    """Ti4+ of a NASICON turning Ti3+ against Li (mixed valence: electron polarons hop) is an
+    electronically conducting interphase; Ti that started as Ti3+ and stays so is not."""
+    from types import SimpleNamespace
+
+    n = 20
+    reduced = np.linspace(0, 11, n).round()
+    numbers = np.array([22] * 16 + [8] * 96)
+    labels = ["Ti+3@Ti2P3O12_net", "Ti+4@Ti2P3O12_net", "O-2@Ti2P3O12_net"]
+    latp = SimpleNamespace(state_labels=labels, numbers=numbers,
+                           state_counts=np.stack([reduced, 16 - reduced, np.full(n, 96.0)], 1))
+    states = conducting_states(latp)
+    assert set(states) == {"Ti+3@Ti2P3O12_net"} and states["Ti+3@Ti2P3O12_net"] > 0.5
+    assert classify_interphase({}, states).kind == "MIEC"
+    steady = SimpleNamespace(state_labels=labels, numbers=numbers,
+                             state_counts=np.stack([np.full(n, 16.0), np.zeros(n), np.full(n, 96.0)], 1))
+    assert conducting_states(steady) == {}

@@ -390,7 +390,10 @@ def growing_isolated_anions(
 def conducting_states(
     speciation: TrajectorySpeciation, changed: np.ndarray | None = None, min_fraction: float = MIN_PRODUCT_FRACTION
 ) -> dict[str, float]:
-    """Reduced-metal and Li-alloy states (``Ti0@...``, ``Ge-4@Ge``) whose share grows.
+    """Reduced-metal, reduced-cation and Li-alloy states (``Ti0@...``, ``Ti+3@...`` where Ti
+    started as +4, ``Ge-4@Ge``) whose share grows: metal atoms, mixed-valence cations (electron
+    polarons hop between Ti3+ and Ti4+, as in Li-inserted NASICONs) and Zintl alloys all conduct
+    electrons.
 
     Returns state → growth of the fraction of that element's atoms in the state.
     """
@@ -400,16 +403,20 @@ def conducting_states(
 
     out: dict[str, float] = {}
     counts = speciation.state_counts.astype(float)
+    parsed = {k: re.match(r"([A-Z][a-z]?)([+-]?\d+)(@.*)?$", state)
+              for k, state in enumerate(speciation.state_labels)}
+    initial = _initial_cation_states(parsed, counts[0])
     for k, state in enumerate(speciation.state_labels):
-        m = re.match(r"([A-Z][a-z]?)([+-]?\d+)(@.*)?$", state)
+        m = parsed[k]
         if not m:
             continue
         symbol, charge = m.group(1), int(m.group(2))
         el = Element(symbol)
-        reduced_metal = (el.is_metal and not el.is_alkali and not el.is_alkaline and symbol != "Li"
-                         and abs(charge) < 0.5)
+        cation_metal = el.is_metal and not el.is_alkali and not el.is_alkaline and symbol != "Li"
+        reduced_metal = cation_metal and abs(charge) < 0.5
+        reduced_cation = cation_metal and 0 < charge < initial.get(symbol, 0)
         alloy = symbol in ALLOYING_ELEMENTS and charge < 0
-        if not (reduced_metal or alloy):
+        if not (reduced_metal or reduced_cation or alloy):
             continue
         z = el.Z
         n_el = max(int((speciation.numbers == z).sum()), 1)
@@ -418,6 +425,16 @@ def conducting_states(
         if growth >= min_fraction:
             out[state] = float(growth)
     return out
+
+
+def _initial_cation_states(parsed: dict, first_counts: np.ndarray) -> dict[str, int]:
+    """Element → its most common positive state in the first frame (the unreacted bulk's)."""
+    tally: dict[str, dict[int, float]] = {}
+    for k, m in parsed.items():
+        if m and int(m.group(2)) > 0 and first_counts[k] > 0:
+            by_state = tally.setdefault(m.group(1), {})
+            by_state[int(m.group(2))] = by_state.get(int(m.group(2)), 0.0) + first_counts[k]
+    return {symbol: max(by_state, key=by_state.get) for symbol, by_state in tally.items()}
 
 
 def classify_interphase(

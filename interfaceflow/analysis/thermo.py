@@ -328,7 +328,7 @@ def stability_window(entries_or_pd, composition: str | Composition, open_element
     oxidised = [v for (lo, hi), v in products_at.items() if hi <= mu_lo + 1e-9]
     return StabilityWindow(
         formula=comp.reduced_formula,
-        lower_V=float(-mu_hi),
+        lower_V=float(-mu_hi) + 0.0,  # + 0.0: no "-0" V for a window that reaches Li metal
         upper_V=float(-mu_lo) if mu_lo > bounds[0] + 1e-9 else None,
         e_above_hull_eV_per_atom=e_hull,
         stabilised=pd_s is not pd,
