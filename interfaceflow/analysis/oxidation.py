@@ -197,19 +197,12 @@ def _equalise(
     """
     rows = np.arange(len(slot))
     for _ in range(max_steps):
-        down, moved_down = _step(states, slot, -np.ones_like(slot))
-        up, moved_up = _step(states, slot, np.ones_like(slot))
         current = states[rows, slot]
-        cost_down = cost[rows, down] - cost[rows, slot]
-        cost_up = cost[rows, up] - cost[rows, slot]
+        down, moved_down, cost_down, up, moved_up, cost_up = _single_steps(slot, cost, states)
         # highest state first (ties: cheapest step down), lowest state first (cheapest step up)
         high_key = np.where(moved_down != 0, -current + 1e-6 * cost_down, np.inf)
         low_key = np.where(moved_up != 0, current + 1e-6 * cost_up, np.inf)
-        high, low = _first_per_group(family, high_key), _first_per_group(family, low_key)
-        high_of = np.full(family.max() + 1, -1)
-        high_of[family[high]] = high
-        pair_high = high_of[family[low]]
-        a, b = pair_high[pair_high >= 0], low[pair_high >= 0]
+        a, b = _extreme_pairs(family, high_key, low_key)
         swap = (
             (moved_down[a] == -moved_up[b])
             & (states[a, down[a]] >= states[b, up[b]])
@@ -219,6 +212,27 @@ def _equalise(
             break
         slot[a[swap]], slot[b[swap]] = down[a[swap]], up[b[swap]]
     return slot
+
+
+def _single_steps(slot: np.ndarray, cost: np.ndarray, states: np.ndarray):
+    """Every atom's next state down and up: slots, charges moved and cost changes."""
+    rows = np.arange(len(slot))
+    down, moved_down = _step(states, slot, -np.ones_like(slot))
+    up, moved_up = _step(states, slot, np.ones_like(slot))
+    return (down, moved_down, cost[rows, down] - cost[rows, slot],
+            up, moved_up, cost[rows, up] - cost[rows, slot])
+
+
+def _extreme_pairs(
+    group: np.ndarray, high_key: np.ndarray, low_key: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per group, the atom with the smallest ``high_key`` paired with the one with the smallest
+    ``low_key`` (groups lacking either are left out)."""
+    high, low = _first_per_group(group, high_key), _first_per_group(group, low_key)
+    high_of = np.full(group.max() + 1, -1)
+    high_of[group[high]] = high
+    pair_high = high_of[group[low]]
+    return pair_high[pair_high >= 0], low[pair_high >= 0]
 
 
 def _family_reference(
@@ -254,19 +268,11 @@ def _undo_cross_transfers(
     rows = np.arange(len(slot))
     reference = _family_reference(slot, cost, states, family)
     for _ in range(max_steps):
-        current = states[rows, slot]
-        deviation = current - reference
-        down, moved_down = _step(states, slot, -np.ones_like(slot))
-        up, moved_up = _step(states, slot, np.ones_like(slot))
-        cost_down = cost[rows, down] - cost[rows, slot]
-        cost_up = cost[rows, up] - cost[rows, slot]
+        deviation = states[rows, slot] - reference
+        down, moved_down, cost_down, up, moved_up, cost_up = _single_steps(slot, cost, states)
         high_key = np.where((deviation > 0) & (moved_down != 0), -deviation + 1e-6 * cost_down, np.inf)
         low_key = np.where((deviation < 0) & (moved_up != 0), deviation + 1e-6 * cost_up, np.inf)
-        high, low = _first_per_group(group, high_key), _first_per_group(group, low_key)
-        high_of = np.full(group.max() + 1, -1)
-        high_of[group[high]] = high
-        pair_high = high_of[group[low]]
-        a, b = pair_high[pair_high >= 0], low[pair_high >= 0]
+        a, b = _extreme_pairs(group, high_key, low_key)
         swap = (
             (family[a] != family[b])
             & (moved_down[a] == -moved_up[b])
