@@ -303,15 +303,21 @@ def growing_phases(
     f = assignment.phase_fractions
     if len(f) == 0:
         return {}
-    window = max(1, len(f) // 10)
-    head, tail = f[:window], f[-window:]
-    growth = tail.mean(axis=0) - head.mean(axis=0)
-    if window > 1:
-        scatter = np.sqrt(0.5 * (head.var(axis=0, ddof=1) + tail.var(axis=0, ddof=1)))
-    else:
-        scatter = np.zeros(f.shape[1])
+    growth, scatter = _gain_and_scatter(f)
     threshold = np.maximum(min_fraction, n_noise * scatter)
     return {p: float(g) for p, g, t in zip(assignment.phases, growth, threshold) if g >= t}
+
+
+def _gain_and_scatter(series: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(F, K) series → the gain of each column (mean of the last tenth of the frames minus the
+    mean of the first tenth) and its frame-to-frame scatter (pooled standard deviation within
+    those two windows; 0 with one frame per window)."""
+    window = max(1, len(series) // 10)
+    head, tail = series[:window], series[-window:]
+    gain = tail.mean(axis=0) - head.mean(axis=0)
+    if window == 1:
+        return gain, np.zeros_like(gain)
+    return gain, np.sqrt(0.5 * (head.var(axis=0, ddof=1) + tail.var(axis=0, ddof=1)))
 
 
 def is_molecular_polyanion(label: str) -> bool:
@@ -327,15 +333,11 @@ def fragments_grow(
 ) -> bool:
     """True when any fragment of ``labels`` grows in count by at least one fragment and ``n_noise``
     times its frame-to-frame scatter (last tenth of the frames against the first tenth)."""
-    counts = speciation.fragment_counts.astype(float)
-    window = max(1, len(counts) // 10)
-    for label in labels & set(speciation.fragment_labels):
-        series = counts[:, speciation.fragment_labels.index(label)]
-        head, tail = series[:window], series[-window:]
-        scatter = np.sqrt(0.5 * (head.var(ddof=1) + tail.var(ddof=1))) if window > 1 else 0.0
-        if tail.mean() - head.mean() >= max(1.0, n_noise * scatter):
-            return True
-    return False
+    columns = [speciation.fragment_labels.index(lab) for lab in labels & set(speciation.fragment_labels)]
+    if not columns:
+        return False
+    gain, scatter = _gain_and_scatter(speciation.fragment_counts[:, columns].astype(float))
+    return bool(np.any(gain >= np.maximum(1.0, n_noise * scatter)))
 
 
 def products_with_new_fragments(

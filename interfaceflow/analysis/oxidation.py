@@ -31,7 +31,8 @@ keeps up with MD frames of hundreds to thousands of atoms):
    down in NCM, or Co+4 next to Nb+4 at a LiCoO2 | LiNbO3 contact. Within a transfer group (one
    fragment) an atom above its family's reference state (the element's most common state in the
    frame: the bulk's) and an atom of another family below theirs step back by the same charge
-   while that costs less than :data:`NOISE_TOLERANCE`. A genuine mixed valence of one element (Co3O4, LiMn2O4) has no partner and stays.
+   while that costs less than :data:`NOISE_TOLERANCE`. A genuine mixed valence of one element
+   (Co3O4, LiMn2O4) has no partner and stays.
 
 A bulk crystal is thus neutral whenever its cations can reach the charge of its anions, and the
 states follow the bond valences: LLZO La+3 Zr+4, LiCoO2 Co+3, LiNbO3 Nb+5, LATP Ti+4 Al+3,

@@ -98,7 +98,7 @@ class ProductsAnalysis:
     @property
     def reaction_observed(self) -> bool:
         """True when a product phase, an amorphous product or a conducting state grows."""
-        return bool(self.growing_products or self.amorphous_products or self.conducting_states)
+        return _reaction_observed(self.growing_products, self.amorphous_products, self.conducting_states)
 
     @property
     def interphase_thickness_A(self) -> float | None:
@@ -159,6 +159,10 @@ class ProductsAnalysis:
             "classification": {"kind": cls.kind, "reason": cls.reason},
             "cutoffs_A": sp.cutoffs,
         }
+
+
+def _reaction_observed(products: dict, amorphous: dict, conducting: dict) -> bool:
+    return bool(products or amorphous or conducting)
 
 
 class ProductsSettings(BaseModel):
@@ -241,7 +245,7 @@ def analyze_products(
         )
     conducting = conducting_states(spec, changed)
     amorphous = growing_isolated_anions(spec)
-    observed = bool(products or conducting or amorphous)
+    observed = _reaction_observed(products, amorphous, conducting)
     # a growth law is fitted only to an observed reaction: a changed layer without a product is
     # the relaxing contact, and its "growth" would be read as a rate
     fits = fit_growth_laws(t_ps, thickness) if spec.n_frames >= 2 and observed else {}
