@@ -89,6 +89,13 @@ class ProfileSettings(BaseModel):
     )
 
 
+def default_compensating_region(has_electrode: bool) -> str | None:
+    """Where the net formal charge of a cell goes unless the user says otherwise: into the
+    electrode when there is one (its conduction electrons or redox centres screen the interfacial
+    ions, which formal charges cannot describe), else nowhere (the charges must be neutral)."""
+    return "electrode" if has_electrode else None
+
+
 class ProfileTimeSeries(BaseModel):
     """Derived quantities per time block of the whole trajectory (the layer forming)."""
 

@@ -122,8 +122,9 @@ def _compensating_region(
         first = read_trajectory(trajectory, stop=1, fmt=fmt, type_map=type_map, include_per_atom=False)
     except AnalysisError:
         return None  # the analysis reads the file again and says what is wrong with it
-    has_electrode = first.regions is not None and "electrode" in set(map(str, first.regions))
-    return "electrode" if has_electrode else None
+    from interfaceflow.analysis.profile_results import default_compensating_region
+
+    return default_compensating_region(first.regions is not None and "electrode" in set(map(str, first.regions)))
 
 
 def _cli_json(result) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from interfaceflow.analysis.diffusion_fit import MIN_FRAMES
+from interfaceflow.analysis.profile_results import default_compensating_region
 from interfaceflow.analysis.thermo import ThermoSettings
 from interfaceflow.errors import RecipeError
 from interfaceflow.hpc.settings import QueueSettings
@@ -152,9 +153,8 @@ class Recipe(_Section):
         redox centres screen the interfacial ions, which formal charges cannot describe, so the
         net formal charge of the cell goes into the electrode unless the recipe says otherwise."""
         profiles = self.analyses.profiles
-        if (self.electrode is not None and profiles is not None
-                and "compensating_region" not in profiles.model_fields_set):
-            profiles.compensating_region = "electrode"
+        if profiles is not None and "compensating_region" not in profiles.model_fields_set:
+            profiles.compensating_region = default_compensating_region(self.electrode is not None)
         return self
 
     @model_validator(mode="after")
