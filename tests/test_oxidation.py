@@ -134,6 +134,7 @@ def test_li_ge_alloy_keeps_its_zintl_states():
         ("Li3PO4", {"Li": 1, "P": 5, "O": -2}),
         ("Li10GeP2S12", {"Li": 1, "Ge": 4, "P": 5, "S": -2}),
         ("LiNiO2", {"Li": 1, "Ni": 3, "O": -2}),
+        ("Li2SO4", {"Li": 1, "S": 6, "O": -2}),
     ],
 )
 def test_covalent_polyanions_and_other_library_phases(name, expected):

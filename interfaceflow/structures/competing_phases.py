@@ -368,4 +368,25 @@ COMPETING_PHASES: tuple[PhaseDefinition, ...] = (
         database_id="mp-20451", bulk_modulus_GPa=150.0, oxidation_states={"La": 3, "Co": 3, "O": -2},
         notes="The co-sintering product of LiCoO2 | LLZO. Positions entered from memory of the refinement and checked by the Co-O distance.",
     ),
+    # ----- sulfates (oxide cathode | sulfide: S is oxidised by the cathode's O)
+    PhaseDefinition(
+        name="Li2SO4", formula="Li2SO4", role="product", spacegroup="I-42m",
+        lattice_abc_A=(4.879, 4.879, 6.9), lattice_angles_deg=CUBIC,
+        species=("Li", "S", "O"), coords=((0, 0.5, 0.75), (0, 0, 0), (0.17454, 0.82546, 0.12342)),
+        source=(
+            "Li2SO4 (room-temperature beta-Li2SO4 is monoclinic, P2_1/c, Z = 4: e.g. Nord, Acta Cryst. B 32 (1976)) "
+            "modelled as an orientationally ordered antifluorite (the cubic alpha-Li2SO4 motif)"
+        ),
+        bulk_modulus_GPa=40.0, coordinates="model",
+        ordering_method="SO4 on the fcc sites of the antifluorite, all with their S4 axis along c; Li on every tetrahedral site",
+        oxidation_states={"Li": 1, "S": 6, "O": -2},
+        notes=(
+            "NOT the monoclinic structure of the paper: the high-temperature alpha-Li2SO4 antifluorite "
+            "(S on the fcc sites, Li in the tetrahedral holes) with the SO4 orientational disorder removed "
+            "by aligning every S4 axis along c (I-42m, a = a_fcc / sqrt2). a_fcc = 6.9 A gives S-O 1.475 A, "
+            "Li-O 2.00 A (LiO4 tetrahedra, as in beta-Li2SO4) and 2.22 g/cm^3 (beta-Li2SO4: 2.22). The "
+            "thermodynamic reference relaxes the cell with its MLIP, so the model lies above the true ground "
+            "state by the energy of the ordering; it makes the sulfate side of oxide | sulfide hulls exist."
+        ),
+    ),
 )

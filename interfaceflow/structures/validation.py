@@ -26,6 +26,10 @@ POLYANION_BONDS: dict[tuple[str, str], float] = {
     ("P", "N"): 2.0,
 }
 
+#: Covalent bonds of library anions that the builder never cuts through because no seed slab holds
+#: them (S-O of sulfate, a thermodynamic product): allowed short in :func:`check_bulk` only.
+PRODUCT_ANION_BONDS: frozenset[frozenset[str]] = frozenset({frozenset(("S", "O"))})
+
 #: Shortest acceptable distance between atoms that are not a polyanion bond (Å).
 MIN_NONBONDED_A = 1.7
 #: Longest bond between two polyanion centres of one unit (the P-P bond of P2S6, ~2.2 Å).
@@ -87,7 +91,7 @@ def check_bulk(structure: Structure, formula: str, oxidation_states: dict[str, f
                 f"{cut} A, expected 4; fix the positions"
             )
     dmin = min_distance_A(structure)
-    bonded = {frozenset(p) for p in cutoffs} | {frozenset((c, c)) for c, _ in cutoffs}
+    bonded = {frozenset(p) for p in cutoffs} | {frozenset((c, c)) for c, _ in cutoffs} | PRODUCT_ANION_BONDS
     dm = structure.distance_matrix.copy()
     np.fill_diagonal(dm, np.inf)
     symbols = [s.specie.symbol for s in structure]
