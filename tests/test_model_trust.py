@@ -155,3 +155,12 @@ def test_a_torch_module_that_is_no_mace_model_is_one_line(tmp_path, monkeypatch)
     trust(monkeypatch, tmp_path)
     with pytest.raises(PluginError, match="is not a readable MACE model .*Linear without r_max"):
         get_plugin("mace").create(str(path), "cpu", "float64")
+
+
+def test_withdrawn_trust_is_not_bypassed_by_the_calculator_cache(tiny_mace_model, monkeypatch):
+    handle = get_calculator("mace", str(tiny_mace_model), device="cpu", dtype="float64")
+    assert get_calculator("mace", str(tiny_mace_model), device="cpu", dtype="float64") is handle
+    monkeypatch.delenv("INTERFACEFLOW_TRUSTED_MODEL_DIRS")
+    get_settings.cache_clear()
+    with pytest.raises(PluginError, match="refusing to unpickle"):
+        get_calculator("mace", str(tiny_mace_model), device="cpu", dtype="float64")

@@ -197,12 +197,15 @@ def get_calculator(
         model = settings.calculator_model if plugin == settings.calculator_plugin else None
     device = resolve_device(device or settings.device)
     dtype = dtype or settings.dtype
-    return _cached_calculator(plugin, model, device, dtype, json.dumps(kwargs, sort_keys=True))
+    # the trust settings are part of the key: a model loaded under trust is not handed out after
+    # the settings withdraw it
+    trust = json.dumps([settings.trust_pickled_models, sorted(map(str, settings.trusted_model_dirs))])
+    return _cached_calculator(plugin, model, device, dtype, json.dumps(kwargs, sort_keys=True), trust)
 
 
 @lru_cache(maxsize=16)
 def _cached_calculator(
-    plugin_name: str, model: str | None, device: str, dtype: str, kwargs_json: str
+    plugin_name: str, model: str | None, device: str, dtype: str, kwargs_json: str, trust_json: str
 ) -> CalculatorHandle:
     plugin = get_plugin(plugin_name)
     plugin.check_ready(dtype)
