@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator, Literal
 
+import psutil
 from pydantic import BaseModel, Field
 
 from interfaceflow.settings import get_settings
@@ -31,6 +32,10 @@ class RunRecord(BaseModel):
     flow_uuid: str
     name: str = Field(description="Recipe name.")
     pid: int
+    pid_started: float | None = Field(
+        default=None, description="Start time of process ``pid`` (s since the epoch), which tells a "
+        "reused pid from the recording process."
+    )
     hostname: str
     started: str = Field(description="ISO 8601 UTC start time.")
     status: RunStatus = "running"
@@ -45,12 +50,13 @@ class RunRecord(BaseModel):
         if self.hostname != socket.gethostname():
             return True  # cannot tell: never treat another host's run as dead
         try:
-            os.kill(self.pid, 0)
-        except ProcessLookupError:
+            started = psutil.Process(self.pid).create_time()
+        except psutil.NoSuchProcess:
             return False
-        except PermissionError:
+        except psutil.AccessDenied:
             return True
-        return True
+        # a different start time: the recording process died and the system gave its pid to another
+        return self.pid_started is None or abs(started - self.pid_started) < 1.0
 
     @property
     def resumable(self) -> bool:
@@ -110,7 +116,8 @@ def recorded_run(flow_uuid: str, name: str, store: str = "",
     :func:`write_record`; such a record survives the exit for ``--resume``.
     """
     record = RunRecord(
-        flow_uuid=flow_uuid, name=name, pid=os.getpid(), hostname=socket.gethostname(),
+        flow_uuid=flow_uuid, name=name, pid=os.getpid(), pid_started=psutil.Process().create_time(),
+        hostname=socket.gethostname(),
         started=datetime.now(timezone.utc).isoformat(timespec="seconds"), store=store,
         payload=payload or {},
     )

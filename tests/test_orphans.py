@@ -189,3 +189,15 @@ def test_sigkilled_run_is_listed_and_cleaned(tmp_path, external_plugin_site):
     assert not (tmp_path / "runs" / "active" / f"{flow}.json").exists()
     studies = run_cli("results", "--store", str(directory), "--json", env_extra=env)
     assert [row["id"] for row in json.loads(studies.stdout)] == [STUDY_ID]
+
+
+def test_a_reused_pid_does_not_keep_a_dead_run_alive():
+    """After a crash the system may give the run's pid to another process: the start time tells."""
+    import psutil
+
+    mine = psutil.Process().create_time()
+    base = dict(flow_uuid="f", name="n", pid=os.getpid(), hostname=socket.gethostname(), started="2026")
+    assert run_registry.RunRecord(**base, pid_started=mine).alive
+    assert not run_registry.RunRecord(**base, pid_started=mine - 3600.0).alive  # pid reused
+    assert run_registry.RunRecord(**base).alive  # a record from before start times were kept
+    assert not run_registry.RunRecord(**{**base, "pid": dead_pid()}, pid_started=mine).alive
