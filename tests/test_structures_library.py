@@ -30,7 +30,7 @@ def test_every_phase_is_ordered_neutral_and_chemically_sane(phase):
     assert s.is_ordered
     checks = check_bulk(s, phase.formula, phase.oxidation_states)  # raises on any failure
     assert checks["net_charge"] == 0
-    assert checks["min_distance_A"] > 1.5
+    assert checks["min_distance_A"] > 1.45  # the shortest bond of the library: S-O of sulfate, 1.47 Å
     assert phase.source and phase.ordering_method
     # the stored cell keeps the library's lattice parameters (model relaxations were at fixed cell)
     conventional_volume = Lattice.from_parameters(*phase.lattice_abc_A, *phase.lattice_angles_deg).volume

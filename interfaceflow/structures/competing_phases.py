@@ -303,6 +303,19 @@ COMPETING_PHASES: tuple[PhaseDefinition, ...] = (
         notes="S2(2-) dimers: formal S-1. Positions entered from memory of the refinement and checked by the Co-S and S-S distances.",
     ),
     PhaseDefinition(
+        name="Co9S8", formula="Co9S8", role="product", spacegroup="Fm-3m",
+        lattice_abc_A=(9.927, 9.927, 9.927), lattice_angles_deg=CUBIC,
+        species=("Co", "Co", "S", "S"), coords=((0.5, 0.5, 0.5), (0.1261, 0.1261, 0.1261), (0.25, 0.25, 0.25), (0.2624, 0, 0)),
+        source="Co9S8 (pentlandite type, a = 9.927 A): Geller, Acta Cryst. 15, 1195 (1962)",
+        bulk_modulus_GPa=120.0, coordinates="model",
+        oxidation_states={"Co": 16 / 9, "S": -2},
+        notes=(
+            "Co 4b (octahedral) and 32f (tetrahedral, x = 0.1261), S 8c and 24e (x = 0.2624); x values entered from "
+            "memory of the pentlandite type and checked by the distances (Co-S 2.13-2.36 A, the Co8 cube's Co-Co 2.50 A). "
+            "The metal-rich cobalt sulfide of cathode | sulfide mixing (Richards et al. 2016)."
+        ),
+    ),
+    PhaseDefinition(
         name="NiS2", formula="NiS2", role="product", spacegroup="Pa-3",
         lattice_abc_A=(5.6873, 5.6873, 5.6873), lattice_angles_deg=CUBIC,
         species=("Ni", "S"), coords=((0, 0, 0), (0.3951, 0.3951, 0.3951)),
