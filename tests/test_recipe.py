@@ -91,6 +91,15 @@ def test_arrhenius_recipe_fans_out_one_md_per_temperature():
     assert any(job.name.endswith("fit") for job in _all_jobs(flow))
 
 
+@pytest.mark.parametrize(("name", "partner"), [("lco_linbo3_li3ps4", "LiNbO3"), ("lco_li3ps4", "LiCoO2")])
+def test_thermo_reference_pairs_the_electrolyte_with_what_it_touches(name, partner):
+    from interfaceflow.workflows.interface import study_flow
+
+    recipe = load_recipe(name)
+    (thermo,) = [job for job in _all_jobs(study_flow(recipe)) if job.name == "thermodynamic reference"]
+    assert list(thermo.function_args)[:2] == [recipe.electrolyte, partner]
+
+
 def _all_jobs(flow):
     from jobflow import Flow
 

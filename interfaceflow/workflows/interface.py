@@ -99,9 +99,10 @@ def study_flow(recipe: Recipe) -> Flow:
         analysis_jobs["arrhenius"] = arrhenius
     thermo_job = None
     if "products" in recipe.analyses and recipe.electrode and recipe.thermo.enabled:
+        # the electrolyte reacts with what it touches: the coating of a coated stack
         thermo_job = ThermoReferenceMaker(
             calculator=calculator, settings=recipe.thermo.settings()
-        ).make(recipe.electrolyte, recipe.electrode)
+        ).make(recipe.electrolyte, recipe.coating or recipe.electrode)
         analysis_jobs["thermo"] = thermo_job
     for name in recipe.analyses:
         maker = analysis_maker(name, recipe)
