@@ -231,3 +231,25 @@ def test_ncm_against_a_halide_keeps_ni2_co3_mn4_at_the_cut():
     sp = speciate_frame(atoms.numbers, atoms.positions, atoms.cell.array, True)
     symbols = np.array(atoms.get_chemical_symbols())
     _assert_textbook(sp.formal_charges, symbols, {"Ni": 2, "Co": 3, "Mn": 4, "In": 3, "Cl": -1})
+
+
+def _ionic_library_phases() -> list[str]:
+    """Library phases with textbook states (metallic alloys, declared all zero, excluded)."""
+    from interfaceflow.structures.prototypes import PHASES
+
+    return [d.name for d in PHASES if any(d.oxidation_states.values())]
+
+
+@pytest.mark.parametrize("name", _ionic_library_phases())
+def test_every_library_phase_gets_its_textbook_states_and_is_neutral(name):
+    """Mixed-valence phases (Co3O4, LiMn2O4, Co9S8, ...) get the two neighbouring integer states
+    in the textbook proportion."""
+    from interfaceflow.structures import get_phase
+
+    phase = get_phase(name)
+    q, symbols = _states(phase.structure)
+    assert q.sum() == pytest.approx(0.0)
+    for element, state in phase.oxidation_states.items():
+        got = q[symbols == element]
+        assert got.mean() == pytest.approx(state), element
+        assert set(got.tolist()) <= {np.floor(state), np.ceil(state)}, element
