@@ -135,6 +135,7 @@ def test_li_ge_alloy_keeps_its_zintl_states():
         ("Li10GeP2S12", {"Li": 1, "Ge": 4, "P": 5, "S": -2}),
         ("LiNiO2", {"Li": 1, "Ni": 3, "O": -2}),
         ("Li2SO4", {"Li": 1, "S": 6, "O": -2}),
+        ("NiSO4", {"Ni": 2, "S": 6, "O": -2}),
     ],
 )
 def test_covalent_polyanions_and_other_library_phases(name, expected):

@@ -9,6 +9,8 @@ from interfaceflow.structures.phase_definition import CUBIC, HEX, PhaseDefinitio
 # Binary and ternary phases that bound the stability windows and hold the redox products of the seed
 # electrolytes and cathodes (LLZO, LGPS, LATP, Li3InCl6, LiCoO2, NCM). Coordinates entered from memory
 # of the cited refinements are checked by the bond lengths in generate (check_bulk) and the tests.
+#: CrVO4-type sites (Cmcm): M 4a, S 4c (0, y, 1/4), O1 8f (0, y, z), O2 8g (x, y, 1/4); typical values.
+_CRVO4_SITES = ((0, 0, 0), (0, 0.3506, 0.25), (0, 0.2523, 0.06), (0.2335, 0.4638, 0.25))
 _RUTILE = "rutile type (P4_2/mnm): M on 2a, O on 4f (x, x, 0)"
 
 COMPETING_PHASES: tuple[PhaseDefinition, ...] = (
@@ -316,6 +318,22 @@ COMPETING_PHASES: tuple[PhaseDefinition, ...] = (
         ),
     ),
     PhaseDefinition(
+        name="Ni3S2", formula="Ni3S2", role="product", spacegroup="R32",
+        lattice_abc_A=(5.7311, 5.7311, 7.1188), lattice_angles_deg=HEX,
+        species=("Ni", "S"), coords=((0.7449, 0, 0.5), (0, 0, 0.2521)),
+        source=(
+            "heazlewoodite Ni3S2 (R32, rhombohedral a = 4.0718 A, alpha = 89.459 deg; Ni 3e y = 0.2449, S 2c x = 0.2521): "
+            "Parise, Acta Cryst. B 36, 1179 (1980), COD 9007640"
+        ),
+        doi="10.1107/S0567740880005523", database_id="COD 9007640", bulk_modulus_GPa=140.0,
+        aliases=("heazlewoodite",), oxidation_states={"Ni": 4 / 3, "S": -2},
+        notes=(
+            "Hexagonal setting of the published rhombohedral cell (Ni 9e (x, 0, 1/2), S 6c (0, 0, z)); matches the "
+            "COD file by pymatgen's StructureMatcher. Metal-rich and metallic: Ni 4/3 is a formal average. The "
+            "S-poor nickel sulfide of Ni-rich cathode | sulfide mixing (Ni metal otherwise)."
+        ),
+    ),
+    PhaseDefinition(
         name="NiS2", formula="NiS2", role="product", spacegroup="Pa-3",
         lattice_abc_A=(5.6873, 5.6873, 5.6873), lattice_angles_deg=CUBIC,
         species=("Ni", "S"), coords=((0, 0, 0), (0.3951, 0.3951, 0.3951)),
@@ -381,6 +399,36 @@ COMPETING_PHASES: tuple[PhaseDefinition, ...] = (
         database_id="mp-20451", bulk_modulus_GPa=150.0, oxidation_states={"La": 3, "Co": 3, "O": -2},
         notes="The co-sintering product of LiCoO2 | LLZO. Positions entered from memory of the refinement and checked by the Co-O distance.",
     ),
+    # ----- Li-P-O (LATP oxidation; phosphates of oxide | sulfide mixing)
+    PhaseDefinition(
+        name="Li4P2O7", formula="Li4P2O7", role="product", spacegroup="P1",
+        lattice_abc_A=(8.5632, 7.1099, 5.1858), lattice_angles_deg=(111.426, 89.991, 103.055),
+        species=("O", "P", "O", "O", "O", "P", "O", "O", "O", "O", "P", "O", "O", "O", "P", "O", "O", "O", "Li", "Li", "Li", "Li", "Li", "Li", "Li", "Li"),
+        coords=(
+            (0.1779, 0.3065, 0.1645), (0.2126, 0.0855, 0.9703), (0.0627, 0.9860, 0.7608), (0.2205, 0.9690, 0.1640),
+            (0.3656, 0.1281, 0.8288), (0.2792, 0.5109, 0.4335), (0.1556, 0.5708, 0.6380), (0.3353, 0.6610, 0.2813),
+            (0.4142, 0.4526, 0.5549), (0.6703, 0.7634, 0.1460), (0.7161, 0.0029, 0.3735), (0.7139, 0.9967, 0.6644),
+            (0.8801, 0.1025, 0.3071), (0.5805, 0.0909, 0.3062), (0.7773, 0.5909, 0.0306), (0.9409, 0.6705, 0.2039),
+            (0.6658, 0.4061, 0.0739), (0.7925, 0.5562, 0.7263), (0.3811, 0.9729, 0.4240), (0.8924, 0.1085, 0.9411),
+            (0.4485, 0.4779, 0.9478), (0.6196, 0.4008, 0.4408), (0.9743, 0.6688, 0.5759), (0.0402, 0.9819, 0.3898),
+            (0.1537, 0.6626, 0.0330), (0.5736, 0.1110, 0.9374),
+        ),
+        source=(
+            "triclinic Li4P2O7 (P-1, Z = 2): cell of the refinement in J. Solid State Chem. (2014), "
+            "doi 10.1016/j.jssc.2013.12.015 (ICSD 248414); positions modelled by annealing"
+        ),
+        doi="10.1016/j.jssc.2013.12.015", bulk_modulus_GPa=60.0, coordinates="model",
+        oxidation_states={"Li": 1, "P": 5, "O": -2},
+        notes=(
+            "NOT the refined positions (not reachable from the build machine): two P2O7 units (ideal PO4 "
+            "tetrahedra sharing one O, P-O-P 130 deg) and eight Li placed at random as inversion pairs in the "
+            "published cell, annealed with SevenNet-0 (Langevin, 1 ps at 1000 K, 2 ps quench to 300 K, 2 fs) and "
+            "relaxed at fixed cell: `python -m interfaceflow.structures.anneal Li4P2O7 --seeds 1 --hot-ps 1 "
+            "--quench-ps 2` (-6.4228 eV/atom). All Li end four-coordinated by O (1.9-2.3 A); the quench lost the "
+            "inversion centre (P1). An upper bound on the ground-state energy: the Li-poor phosphate that "
+            "bounds the LATP oxidation limit."
+        ),
+    ),
     # ----- sulfates (oxide cathode | sulfide: S is oxidised by the cathode's O)
     PhaseDefinition(
         name="Li2SO4", formula="Li2SO4", role="product", spacegroup="I-42m",
@@ -400,6 +448,48 @@ COMPETING_PHASES: tuple[PhaseDefinition, ...] = (
             "Li-O 2.00 A (LiO4 tetrahedra, as in beta-Li2SO4) and 2.22 g/cm^3 (beta-Li2SO4: 2.22). The "
             "thermodynamic reference relaxes the cell with its MLIP, so the model lies above the true ground "
             "state by the energy of the ordering; it makes the sulfate side of oxide | sulfide hulls exist."
+        ),
+    ),
+    PhaseDefinition(
+        name="NiSO4", formula="NiSO4", role="product", spacegroup="Cmcm",
+        lattice_abc_A=(5.156, 7.843, 6.339), lattice_angles_deg=CUBIC,
+        species=("Ni", "S", "O", "O"), coords=_CRVO4_SITES,
+        source="anhydrous NiSO4, CrVO4 type (Cmcm, Z = 4), modelled: Ni 4a, S 4c, O 8f + 8g",
+        bulk_modulus_GPa=60.0, coordinates="model", relax_fixed_cell=True,
+        oxidation_states={"Ni": 2, "S": 6, "O": -2},
+        notes=(
+            "Model: the cell is scaled to the handbook density (4.01 g/cm^3) with CrVO4-type axis ratios, "
+            "the positions are typical CrVO4-type values (entered from memory, not a refinement), relaxed at "
+            "fixed cell with SevenNet-0 by generate; the thermodynamic reference relaxes the cell again. The "
+            "transition-metal sulfate of oxide cathode | sulfide mixing."
+        ),
+    ),
+    PhaseDefinition(
+        name="CoSO4", formula="CoSO4", role="product", spacegroup="Cmcm",
+        lattice_abc_A=(5.294, 8.053, 6.509), lattice_angles_deg=CUBIC,
+        species=("Co", "S", "O", "O"), coords=_CRVO4_SITES,
+        source="anhydrous CoSO4, CrVO4 type (Cmcm, Z = 4), modelled: Co 4a, S 4c, O 8f + 8g",
+        bulk_modulus_GPa=60.0, coordinates="model", relax_fixed_cell=True,
+        oxidation_states={"Co": 2, "S": 6, "O": -2},
+        notes=(
+            "Model: the cell is scaled to the handbook density (3.71 g/cm^3) with CrVO4-type axis ratios, "
+            "the positions are typical CrVO4-type values (entered from memory, not a refinement), relaxed at "
+            "fixed cell with SevenNet-0 by generate; the thermodynamic reference relaxes the cell again. The "
+            "transition-metal sulfate of oxide cathode | sulfide mixing."
+        ),
+    ),
+    PhaseDefinition(
+        name="MnSO4", formula="MnSO4", role="product", spacegroup="Cmcm",
+        lattice_abc_A=(5.485, 8.344, 6.743), lattice_angles_deg=CUBIC,
+        species=("Mn", "S", "O", "O"), coords=_CRVO4_SITES,
+        source="anhydrous MnSO4, CrVO4 type (Cmcm, Z = 4), modelled: Mn 4a, S 4c, O 8f + 8g",
+        bulk_modulus_GPa=60.0, coordinates="model", relax_fixed_cell=True,
+        oxidation_states={"Mn": 2, "S": 6, "O": -2},
+        notes=(
+            "Model: the cell is scaled to the handbook density (3.25 g/cm^3) with CrVO4-type axis ratios, "
+            "the positions are typical CrVO4-type values (entered from memory, not a refinement), relaxed at "
+            "fixed cell with SevenNet-0 by generate; the thermodynamic reference relaxes the cell again. The "
+            "transition-metal sulfate of oxide cathode | sulfide mixing."
         ),
     ),
 )

@@ -47,19 +47,25 @@ def ordered_structure(defn: PhaseDefinition) -> Structure:
     return ordered.get_sorted_structure()
 
 
-def relax_positions(structure: Structure, fmax_eV_per_A: float = 0.05, steps: int = 400) -> Structure:
-    """Relax atomic positions at fixed cell with SevenNet-0 (CPU), by :func:`interfaceflow.md.relax.run_relax`."""
+def maintainer_calculator():
+    """SevenNet-0 on the CPU, the model the library's relaxed and annealed models are made with."""
     import torch
 
-    torch.serialization.add_safe_globals([slice])
-    from pymatgen.io.ase import AseAtomsAdaptor
+    torch.serialization.add_safe_globals([slice])  # before sevenn imports e3nn's constants
     from sevenn.calculator import SevenNetCalculator
+
+    return SevenNetCalculator("7net-0", device="cpu")
+
+
+def relax_positions(structure: Structure, fmax_eV_per_A: float = 0.05, steps: int = 400) -> Structure:
+    """Relax atomic positions at fixed cell with SevenNet-0 (CPU), by :func:`interfaceflow.md.relax.run_relax`."""
+    from pymatgen.io.ase import AseAtomsAdaptor
 
     from interfaceflow.md.relax import run_relax
     from interfaceflow.md.settings import RelaxSettings
 
     settings = RelaxSettings(optimizer="FIRE", fmax_eV_per_A=fmax_eV_per_A, steps=steps)
-    result = run_relax(AseAtomsAdaptor.get_atoms(structure), SevenNetCalculator("7net-0", device="cpu"), settings)
+    result = run_relax(AseAtomsAdaptor.get_atoms(structure), maintainer_calculator(), settings)
     return AseAtomsAdaptor.get_structure(result.atoms)
 
 
