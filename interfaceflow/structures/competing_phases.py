@@ -13,6 +13,24 @@ from interfaceflow.structures.phase_definition import CUBIC, HEX, PhaseDefinitio
 _CRVO4_SITES = ((0, 0, 0), (0, 0.3506, 0.25), (0, 0.2523, 0.06), (0.2335, 0.4638, 0.25))
 _RUTILE = "rutile type (P4_2/mnm): M on 2a, O on 4f (x, x, 0)"
 
+
+def _crvo4_sulfate(metal: str, lattice_abc_A: tuple[float, float, float], density_g_cm3: float) -> PhaseDefinition:
+    """Anhydrous MSO4 modelled in the CrVO4 type: the cell scaled to the handbook density."""
+    return PhaseDefinition(
+        name=f"{metal}SO4", formula=f"{metal}SO4", role="product", spacegroup="Cmcm",
+        lattice_abc_A=lattice_abc_A, lattice_angles_deg=CUBIC,
+        species=(metal, "S", "O", "O"), coords=_CRVO4_SITES,
+        source=f"anhydrous {metal}SO4, CrVO4 type (Cmcm, Z = 4), modelled: {metal} 4a, S 4c, O 8f + 8g",
+        bulk_modulus_GPa=60.0, coordinates="model", relax_fixed_cell=True,
+        oxidation_states={metal: 2, "S": 6, "O": -2},
+        notes=(
+            f"Model: the cell is scaled to the handbook density ({density_g_cm3} g/cm^3) with CrVO4-type axis ratios, "
+            "the positions are typical CrVO4-type values (entered from memory, not a refinement), relaxed at "
+            "fixed cell with SevenNet-0 by generate; the thermodynamic reference relaxes the cell again. The "
+            "transition-metal sulfate of oxide cathode | sulfide mixing."
+        ),
+    )
+
 COMPETING_PHASES: tuple[PhaseDefinition, ...] = (
     # ----- La-Zr-O (LLZO)
     PhaseDefinition(
@@ -450,46 +468,10 @@ COMPETING_PHASES: tuple[PhaseDefinition, ...] = (
             "state by the energy of the ordering; it makes the sulfate side of oxide | sulfide hulls exist."
         ),
     ),
-    PhaseDefinition(
-        name="NiSO4", formula="NiSO4", role="product", spacegroup="Cmcm",
-        lattice_abc_A=(5.156, 7.843, 6.339), lattice_angles_deg=CUBIC,
-        species=("Ni", "S", "O", "O"), coords=_CRVO4_SITES,
-        source="anhydrous NiSO4, CrVO4 type (Cmcm, Z = 4), modelled: Ni 4a, S 4c, O 8f + 8g",
-        bulk_modulus_GPa=60.0, coordinates="model", relax_fixed_cell=True,
-        oxidation_states={"Ni": 2, "S": 6, "O": -2},
-        notes=(
-            "Model: the cell is scaled to the handbook density (4.01 g/cm^3) with CrVO4-type axis ratios, "
-            "the positions are typical CrVO4-type values (entered from memory, not a refinement), relaxed at "
-            "fixed cell with SevenNet-0 by generate; the thermodynamic reference relaxes the cell again. The "
-            "transition-metal sulfate of oxide cathode | sulfide mixing."
-        ),
-    ),
-    PhaseDefinition(
-        name="CoSO4", formula="CoSO4", role="product", spacegroup="Cmcm",
-        lattice_abc_A=(5.294, 8.053, 6.509), lattice_angles_deg=CUBIC,
-        species=("Co", "S", "O", "O"), coords=_CRVO4_SITES,
-        source="anhydrous CoSO4, CrVO4 type (Cmcm, Z = 4), modelled: Co 4a, S 4c, O 8f + 8g",
-        bulk_modulus_GPa=60.0, coordinates="model", relax_fixed_cell=True,
-        oxidation_states={"Co": 2, "S": 6, "O": -2},
-        notes=(
-            "Model: the cell is scaled to the handbook density (3.71 g/cm^3) with CrVO4-type axis ratios, "
-            "the positions are typical CrVO4-type values (entered from memory, not a refinement), relaxed at "
-            "fixed cell with SevenNet-0 by generate; the thermodynamic reference relaxes the cell again. The "
-            "transition-metal sulfate of oxide cathode | sulfide mixing."
-        ),
-    ),
-    PhaseDefinition(
-        name="MnSO4", formula="MnSO4", role="product", spacegroup="Cmcm",
-        lattice_abc_A=(5.485, 8.344, 6.743), lattice_angles_deg=CUBIC,
-        species=("Mn", "S", "O", "O"), coords=_CRVO4_SITES,
-        source="anhydrous MnSO4, CrVO4 type (Cmcm, Z = 4), modelled: Mn 4a, S 4c, O 8f + 8g",
-        bulk_modulus_GPa=60.0, coordinates="model", relax_fixed_cell=True,
-        oxidation_states={"Mn": 2, "S": 6, "O": -2},
-        notes=(
-            "Model: the cell is scaled to the handbook density (3.25 g/cm^3) with CrVO4-type axis ratios, "
-            "the positions are typical CrVO4-type values (entered from memory, not a refinement), relaxed at "
-            "fixed cell with SevenNet-0 by generate; the thermodynamic reference relaxes the cell again. The "
-            "transition-metal sulfate of oxide cathode | sulfide mixing."
-        ),
+    *(
+        _crvo4_sulfate(metal, abc, density)
+        for metal, abc, density in (
+            ("Ni", (5.156, 7.843, 6.339), 4.01), ("Co", (5.294, 8.053, 6.509), 3.71), ("Mn", (5.485, 8.344, 6.743), 3.25)
+        )
     ),
 )
