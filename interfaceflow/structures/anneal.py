@@ -18,7 +18,9 @@ import numpy as np
 from ase import Atoms, units
 from ase.md.langevin import Langevin
 from ase.md.velocitydistribution import MaxwellBoltzmannDistribution
-from ase.optimize import FIRE
+
+from interfaceflow.md.relax import run_relax
+from interfaceflow.md.settings import RelaxSettings
 
 
 @dataclass(frozen=True)
@@ -121,8 +123,7 @@ def anneal(atoms: Atoms, calc, hot_K: float, hot_ps: float, quench_ps: float, se
     for temperature in np.linspace(hot_K, 300.0, 20):
         dyn.set_temperature(temperature_K=temperature)
         dyn.run(n_quench // 20)
-    FIRE(atoms, logfile=None).run(fmax=0.02, steps=2000)
-    return atoms
+    return run_relax(atoms, calc, RelaxSettings(optimizer="FIRE", fmax_eV_per_A=0.02, steps=2000)).atoms
 
 
 def main() -> None:
@@ -143,6 +144,7 @@ def main() -> None:
     for seed in range(args.seeds):
         start = random_start(model, np.random.default_rng(seed))
         quenched = anneal(start, calc, args.hot_K, args.hot_ps, args.quench_ps, seed, args.timestep_fs)
+        quenched.calc = calc
         e = quenched.get_potential_energy() / len(quenched)
         intact = polyanions_intact(quenched, model.centre)
         print(f"seed {seed}: {e:.4f} eV/atom, polyanions intact: {intact}", flush=True)

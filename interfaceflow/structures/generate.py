@@ -48,13 +48,11 @@ def ordered_structure(defn: PhaseDefinition) -> Structure:
 
 
 def maintainer_calculator():
-    """SevenNet-0 on the CPU, the model the library's relaxed and annealed models are made with."""
-    import torch
+    """SevenNet-0 on the CPU (float32) from the project's calculator factory: the model the
+    library's relaxed and annealed models are made with."""
+    from interfaceflow.plugins.registry import get_calculator
 
-    torch.serialization.add_safe_globals([slice])  # before sevenn imports e3nn's constants
-    from sevenn.calculator import SevenNetCalculator
-
-    return SevenNetCalculator("7net-0", device="cpu")
+    return get_calculator("sevennet", "7net-0", "cpu", "float32").calculator
 
 
 def relax_positions(structure: Structure, fmax_eV_per_A: float = 0.05, steps: int = 400) -> Structure:
