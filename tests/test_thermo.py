@@ -183,3 +183,38 @@ def test_a_cathode_gets_its_mixing_products_not_the_reduction_by_li_metal():
     assert set(with_cathode.products) <= set(energies) - {"Li2S", "LiCoO2"}
     with_metal = interface_reaction(entries, "Li2S", "Li")
     assert with_metal.open_li_products  # Li2S is stable against Li: it decomposes to itself
+
+
+def test_unconverged_reference_phases_are_listed_and_warned(tmp_path):
+    """A phase stopped at the step cap above fmax is named in the document, the summary and the
+    CLI text: its energy is an upper bound, so the window may be off."""
+    from pymatgen.entries.computed_entries import ComputedEntry
+
+    from interfaceflow.cli.thermo import format_thermo
+    from interfaceflow.workflows.products import ThermoReferenceDocument
+
+    calc = _CountingLJ()
+    li = phase("Li")
+    prov = {"plugin": "lj", "model": "sigma2", "dtype": "float64"}
+    capped, = relax_reference_phases({"Li": li}, calc, provenance=prov, cache_dir=tmp_path,
+                                     settings=ThermoSettings(steps=1, fmax_eV_per_A=1e-6))
+    assert capped.data["converged"] is False and capped.data["n_steps"] == 1
+
+    entries = []
+    for e in _entries({**SYNTHETIC, "Li6PS5Cl": -1.20}):
+        converged = e.name != "Li3PS4"
+        entries.append(ComputedEntry(e.composition, e.energy, entry_id=e.name,
+                                     data={"name": e.name, "converged": converged, "n_steps": 30 if converged else 300}))
+    ref = thermo_reference(entries, "Li6PS5Cl", "Li")
+    rows = {r["name"]: r for r in ref.entries}
+    assert rows["Li3PS4"]["relax_converged"] is False and rows["Li3PS4"]["relax_steps"] == 300
+    assert rows["Li2S"]["relax_converged"] is True
+    doc = ThermoReferenceDocument.from_reference(ref, "Li6PS5Cl", "Li")
+    assert doc.unconverged_phases == ["Li3PS4"]
+    assert doc.summary().unconverged_phases == ["Li3PS4"]
+    warning = [line for line in format_thermo(doc).splitlines() if "warning" in line]
+    assert len(warning) == 1 and "Li3PS4" in warning[0] and "--steps" in warning[0]
+
+    no_flags = thermo_reference(_entries({**SYNTHETIC, "Li6PS5Cl": -1.20}), "Li6PS5Cl", "Li")
+    converged_doc = ThermoReferenceDocument.from_reference(no_flags, "Li6PS5Cl", "Li")
+    assert converged_doc.unconverged_phases == [] and "warning" not in format_thermo(converged_doc)

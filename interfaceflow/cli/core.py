@@ -303,7 +303,7 @@ HEADLINES: dict[str, tuple[str, ...]] = {
     "md": ("steps_done", "simulated_time_ps", "n_frames", "temperature_K", "timestep_fs", "ns_per_day",
            "trajectory_path"),
     "thermo": ("reaction", "reaction_energy_eV_per_atom", "predicted_products", "window_lower_V",
-               "window_upper_V"),
+               "window_upper_V", "unconverged_phases"),
     "products": ("final_fragment_counts", "observed_products", "amorphous_products",
                  "interphase_thickness_A", "growth_law", "consumption_fu_per_nm2_per_ps",
                  "classification", "classification_reason"),

@@ -66,6 +66,11 @@ def _volts(value: float | None, open_end: str) -> str:
     return f"{value + 0.0:.2f} V".replace("-0.00", "0.00") if value is not None else open_end
 
 
+def _signed(value: float) -> str:
+    """Three decimals, without the "-0.000" of a reaction energy that rounds to zero."""
+    return f"{value:.3f}".replace("-0.000", "0.000")
+
+
 def format_thermo(doc) -> str:
     """The window, products and reaction energy of a thermodynamic reference document, as text."""
     calc = doc.calculator or {}
@@ -78,11 +83,14 @@ def format_thermo(doc) -> str:
         f"  reduction   {', '.join(doc.reduction_products) or '-'}",
         f"  oxidation   {', '.join(doc.oxidation_products) or '-'}",
         f"  reaction    {doc.reaction}",
-        f"  energy      {doc.reaction_energy_eV_per_atom:.3f} eV/atom at mixing ratio {doc.mixing_ratio:.2f}",
+        f"  energy      {_signed(doc.reaction_energy_eV_per_atom)} eV/atom at mixing ratio {doc.mixing_ratio:.2f}",
     ]
     if doc.open_li_reaction_energy_eV_per_atom is not None:
-        lines.append(f"  open Li     {doc.open_li_reaction_energy_eV_per_atom:.3f} eV per non-Li atom "
+        lines.append(f"  open Li     {_signed(doc.open_li_reaction_energy_eV_per_atom)} eV per non-Li atom "
                      f"-> {', '.join(doc.predicted_products) or '-'}")
+    if doc.unconverged_phases:
+        lines.append(f"  warning     not relaxed to the force criterion (energies are upper bounds; raise --steps): "
+                     f"{', '.join(doc.unconverged_phases)}")
     model_refs = [e["name"] for e in doc.entries if e.get("reference") == "model"]
     if model_refs:
         lines.append(f"  note        model elemental references: {', '.join(model_refs)}")

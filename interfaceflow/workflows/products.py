@@ -96,7 +96,15 @@ class ThermoReferenceDocument(BaseModel):
     window_stabilised: bool = Field(description="True when the electrolyte was lowered onto the hull first.")
     reduction_products: list[str] = Field(default_factory=list)
     oxidation_products: list[str] = Field(default_factory=list)
-    entries: list[dict[str, Any]] = Field(default_factory=list, description="name, formula, energy, e_above_hull.")
+    entries: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="name, formula, energy_per_atom_eV, e_above_hull_eV_per_atom, relax_converged, relax_steps.",
+    )
+    unconverged_phases: list[str] = Field(
+        default_factory=list,
+        description="Phases whose relaxation stopped at the step cap above the force criterion: their "
+        "energies are upper bounds, and a window or product that involves them may be off.",
+    )
     relaxed_structures: dict[str, Structure] = Field(
         default_factory=dict,
         description="Phase name → structure relaxed by the MLIP: the products analysis fingerprints these.",
@@ -127,6 +135,7 @@ class ThermoReferenceDocument(BaseModel):
             reduction_products=ref.window.reduction_products,
             oxidation_products=ref.window.oxidation_products,
             entries=ref.entries,
+            unconverged_phases=[e["name"] for e in ref.entries if e.get("relax_converged") is False],
             calculator=ref.calculator,
             package_versions=package_versions(),
         )
@@ -148,6 +157,9 @@ class ThermoSummary(BaseModel):
     e_above_hull_eV_per_atom: float | None = None
     reduction_products: list[str] = Field(default_factory=list)
     oxidation_products: list[str] = Field(default_factory=list)
+    unconverged_phases: list[str] = Field(
+        default_factory=list, description="Reference phases whose relaxation stopped above the force criterion."
+    )
 
 
 class ProductsAnalysisDocument(BaseModel):
