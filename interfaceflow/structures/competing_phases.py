@@ -312,6 +312,24 @@ COMPETING_PHASES: tuple[PhaseDefinition, ...] = (
         oxidation_states={"Nb": 4, "O": -2},
         notes="The rutile form (stable above 1080 K) stands in for the 96-atom I4_1/a ground state; x(O) is a typical rutile value. " + _RUTILE,
     ),
+    PhaseDefinition(
+        name="Nb2O5", formula="Nb2O5", role="product", spacegroup="C2/m",
+        lattice_abc_A=(12.79, 3.826, 3.983), lattice_angles_deg=(90.0, 90.75, 90.0),
+        species=("Nb", "O", "O", "O"),
+        coords=((0.1464, 0, 0.9267), (0, 0, 0), (0.3157, 0, 0.0047), (0.1461, 0, 0.4742)),
+        source="R-Nb2O5 type (C2/m, Z = 2); cell a = 12.79, b = 3.826, c = 3.983 A, beta = 90.75 deg as recalled "
+               "(the refinement could not be reached from the build machine; it gives 4.53 g/cm3, the handbook density "
+               "of Nb2O5 is 4.55-4.60)",
+        bulk_modulus_GPa=150.0, coordinates="model", aliases=("R-Nb2O5",),
+        ordering_method="the simplest Nb2O5 polymorph: ReO3-type blocks two octahedra wide, joined by edge-sharing shear planes",
+        oxidation_states={"Nb": 5, "O": -2},
+        notes=(
+            "Model positions: Nb 4i, O 2a (inside the block), O 4i (shared edge), O 4i (along c) placed from the block "
+            "geometry (Nb-O 1.95 A) and relaxed with SevenNet-0 at the published cell (fmax 0.01 eV/A; Nb-O 1.80-2.18 A, "
+            "symmetry kept; a rattled start relaxes back to it). The ground state H-Nb2O5 (P2/m, 98 atoms) is out of "
+            "reach, so the LiNbO3 oxidation limit from this polymorph is an upper bound; LiNb3O8 is still missing."
+        ),
+    ),
     # ----- Co, Ni, Mn sulfides and chlorides, In2O3, LaCoO3 (cathode | sulfide or halide, LCO | LLZO)
     PhaseDefinition(
         name="CoS2", formula="CoS2", role="product", spacegroup="Pa-3",
