@@ -218,3 +218,18 @@ def test_unconverged_reference_phases_are_listed_and_warned(tmp_path):
     no_flags = thermo_reference(_entries({**SYNTHETIC, "Li6PS5Cl": -1.20}), "Li6PS5Cl", "Li")
     converged_doc = ThermoReferenceDocument.from_reference(no_flags, "Li6PS5Cl", "Li")
     assert converged_doc.unconverged_phases == [] and "warning" not in format_thermo(converged_doc)
+    assert "reaction    0.1111 Li6PS5Cl + 0.8889 Li" in format_thermo(converged_doc)
+
+
+def test_thermo_text_says_none_for_a_pair_that_does_not_react():
+    """pymatgen writes e.g. "Li -> Li" for a stable pair; the text says there is no reaction."""
+    from interfaceflow.cli.thermo import format_thermo
+    from interfaceflow.workflows.products import ThermoReferenceDocument
+
+    ref = thermo_reference(_entries({**SYNTHETIC, "Li6PS5Cl": -1.20}), "LiCl", "Li")
+    doc = ThermoReferenceDocument.from_reference(ref, "LiCl", "Li")
+    reactants, _, products = doc.reaction.partition("->")
+    assert products and reactants.strip() == products.strip()  # e.g. "Li -> Li"
+    text = format_thermo(doc)
+    assert "none: LiCl and Li do not react with the phases considered" in text
+    assert "energy      0.000 eV/atom" in text  # not "-0.000"

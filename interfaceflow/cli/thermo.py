@@ -71,6 +71,14 @@ def _signed(value: float) -> str:
     return f"{value:.3f}".replace("-0.000", "0.000")
 
 
+def _reaction_text(doc) -> str:
+    """The balanced reaction, or "none" where pymatgen balances a phase into itself."""
+    reactants, _, products = doc.reaction.partition("->")
+    if products and reactants.strip() == products.strip():
+        return f"none: {doc.electrolyte} and {doc.electrode} do not react with the phases considered"
+    return doc.reaction
+
+
 def format_thermo(doc) -> str:
     """The window, products and reaction energy of a thermodynamic reference document, as text."""
     calc = doc.calculator or {}
@@ -82,7 +90,7 @@ def format_thermo(doc) -> str:
            if doc.window_stabilised else ""),
         f"  reduction   {', '.join(doc.reduction_products) or '-'}",
         f"  oxidation   {', '.join(doc.oxidation_products) or '-'}",
-        f"  reaction    {doc.reaction}",
+        f"  reaction    {_reaction_text(doc)}",
         f"  energy      {_signed(doc.reaction_energy_eV_per_atom)} eV/atom at mixing ratio {doc.mixing_ratio:.2f}",
     ]
     if doc.open_li_reaction_energy_eV_per_atom is not None:
