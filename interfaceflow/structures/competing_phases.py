@@ -78,6 +78,21 @@ COMPETING_PHASES: tuple[PhaseDefinition, ...] = (
             "formula unit (61 A^3), relaxed at fixed cell with SevenNet-0."
         ),
     ),
+    PhaseDefinition(
+        name="Zr3O", formula="Zr3O", role="product", spacegroup="P6_322",
+        lattice_abc_A=(5.63, 5.63, 5.19), lattice_angles_deg=HEX,
+        species=("Zr", "O"), coords=((1 / 3, 0, 0), (1 / 3, 2 / 3, 0.25)),
+        source="Zr3O (P6_322, a = 5.63, c = 5.19 A, as recalled): hcp Zr in a sqrt3 x sqrt3 cell with O ordered on "
+               "1/3 of the octahedral sites; the DFT reduction product of LLZO (Zhu, He & Mo 2015)",
+        bulk_modulus_GPa=110.0, coordinates="model",
+        ordering_method="O on one octahedral site in three (2c), every octahedral layer filled alike",
+        oxidation_states={},
+        notes=(
+            "Model: ideal hcp Zr positions (6g, x = 1/3) and O in the centre of its octahedra (2c); the refined x(Zr) "
+            "and the cell could not be checked offline. A metallic suboxide (interstitial O in Zr metal): no formal "
+            "states, like the metals and alloys of the library."
+        ),
+    ),
     # ----- Ti, Al (LATP)
     PhaseDefinition(
         name="TiO2", formula="TiO2", role="product", spacegroup="P4_2/mnm",
