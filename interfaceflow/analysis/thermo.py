@@ -140,7 +140,7 @@ class ThermoSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     # 300 is a cap, not a cost: most phases converge in 20-80 steps, but a model cell far from the
-    # MLIP's minimum needs more (TiP2O7 stopped 46 meV/atom high after 30 steps, LATP's limit 1 V off).
+    # MLIP's minimum needs more (TiP2O7 stopped 46 meV/atom high after 30 steps: LATP's limit 0.7 V high).
     steps: int = Field(default=300, ge=0, description="FIRE steps per reference phase (at most).")
     fmax_eV_per_A: float = Field(default=0.05, gt=0, description="FIRE force criterion (eV/Å).")
 

@@ -340,8 +340,8 @@ COMPETING_PHASES: tuple[PhaseDefinition, ...] = (
         oxidation_states={"Nb": 5, "O": -2},
         notes=(
             "Model positions: Nb 4i, O 2a (inside the block), O 4i (shared edge), O 4i (along c) placed from the block "
-            "geometry (Nb-O 1.95 A) and relaxed with SevenNet-0 at the published cell (fmax 0.01 eV/A; Nb-O 1.80-2.18 A, "
-            "symmetry kept; a rattled start relaxes back to it). The ground state H-Nb2O5 (P2/m, 98 atoms) is out of "
+            "geometry (Nb-O 1.95 A) and relaxed with SevenNet-0 at that cell (fmax 0.01 eV/A; Nb-O 1.80-2.18 A, "
+            "symmetry kept; a rattled start relaxes back to it). The ground state H-Nb2O5 (98 atoms per cell) is out of "
             "reach, so the LiNbO3 oxidation limit from this polymorph is an upper bound; LiNb3O8 is still missing."
         ),
     ),
