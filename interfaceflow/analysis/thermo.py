@@ -108,9 +108,10 @@ def _write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def relax_structure(structure: Structure, calculator, *, fmax: float = 0.05, steps: int = 300, relax_cell: bool = True):
+def relax_structure(structure: Structure, calculator, *, fmax: float, steps: int, relax_cell: bool = True):
     """FIRE relaxation by :func:`interfaceflow.md.relax.run_relax` (positions, and all cell degrees
-    of freedom with ``relax_cell``); returns (structure, energy eV, info)."""
+    of freedom with ``relax_cell``); returns (structure, energy eV, info). ``fmax`` (eV/Å) and
+    ``steps`` come from :class:`ThermoSettings`, where their defaults live."""
     from pymatgen.io.ase import AseAtomsAdaptor
 
     from interfaceflow.errors import MDError

@@ -62,13 +62,14 @@ def thermo_command(
     typer.echo(format_thermo(doc))
 
 
+def _signed(value: float, digits: int = 3) -> str:
+    """``value`` to ``digits`` decimals, without the "-0.000" of a value that rounds to zero."""
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
 def _volts(value: float | None, open_end: str) -> str:
-    return f"{value + 0.0:.2f} V".replace("-0.00", "0.00") if value is not None else open_end
-
-
-def _signed(value: float) -> str:
-    """Three decimals, without the "-0.000" of a reaction energy that rounds to zero."""
-    return f"{value:.3f}".replace("-0.000", "0.000")
+    return f"{_signed(value, 2)} V" if value is not None else open_end
 
 
 def _reaction_text(doc) -> str:
