@@ -79,6 +79,24 @@ COMPETING_PHASES: tuple[PhaseDefinition, ...] = (
         ),
     ),
     PhaseDefinition(
+        name="Li6Zr2O7", formula="Li6Zr2O7", role="product", spacegroup="C2/c",
+        lattice_abc_A=(10.44, 5.991, 10.204), lattice_angles_deg=(90.0, 100.25, 90.0),
+        species=("Li", "Li", "Li", "Zr", "O", "O", "O", "O"),
+        coords=((0.0658, 0.1018, 0.1037), (0.0614, 0.3571, 0.5897), (0.2049, 0.3707, 0.3936), (0.1839, 0.1193, 0.8663),
+                (0.1213, 0.1251, 0.4810), (0.1302, 0.3705, 0.0015), (0.2523, 0.3831, 0.7554), (0, 0.1511, 0.75)),
+        source="Li6Zr2O7 (C2/c, Z = 4, a = 10.44, b = 5.991, c = 10.204 A, beta = 100.25 deg): the cell of ICSD 73835; "
+               "the DFT oxidation product of LLZO (Zhu, He & Mo 2015)",
+        database_id="ICSD 73835", bulk_modulus_GPa=120.0, coordinates="model",
+        oxidation_states={"Li": 1, "Zr": 4, "O": -2},
+        notes=(
+            "Model positions: the start is the OBELiX data set's copy of ICSD 73835 (NRC-Mila/OBELiX, "
+            "data/randomized_cifs/tws.cif), whose positions carry deliberate noise (sigma 0.01 in fractional "
+            "coordinates); relaxed with SevenNet-0 in the ICSD cell under the C2/c symmetry (fmax 0.005 eV/A). "
+            "Zr-O 2.05-2.18 A in edge-sharing Zr2O10 pairs (Zr-Zr 3.24 A); a rattled start (0.08 A) relaxes back "
+            "to the same energy. Not the refined positions."
+        ),
+    ),
+    PhaseDefinition(
         name="Zr3O", formula="Zr3O", role="product", spacegroup="P6_322",
         lattice_abc_A=(5.63, 5.63, 5.19), lattice_angles_deg=HEX,
         species=("Zr", "O"), coords=((1 / 3, 0, 0), (1 / 3, 2 / 3, 0.25)),
@@ -147,6 +165,21 @@ COMPETING_PHASES: tuple[PhaseDefinition, ...] = (
         notes=(
             "Model: the gamma-Li3PO4-type positions of the beta-Li3PS4 entry (P -> Ge, Li also on 4b) placed in the "
             "Murayama cell and relaxed at fixed cell with SevenNet-0; not the refined positions."
+        ),
+    ),
+    PhaseDefinition(
+        name="Li2GeS3", formula="Li2GeS3", role="product", spacegroup="Cmc2_1",
+        lattice_abc_A=(11.8507, 6.8520, 6.2048), lattice_angles_deg=CUBIC,
+        species=("Li", "S", "Ge", "S"),
+        coords=((0.83309, 0.65370, 0.20080), (0.84266, 0.31296, 0.31225), (0, 0.16771, 0.21862), (0, 0.15151, 0.84013)),
+        source="Li2GeS3 (Cmc2_1, corner-sharing GeS4 chains), DFT-relaxed lowest-energy structure of J. H. Kim & "
+               "S. U. Lee, J. Am. Chem. Soc. 147, 47381 (2025); data figshare 10.6084/m9.figshare.29468165 (CC BY 4.0)",
+        doi="10.1021/jacs.5c15665", bulk_modulus_GPa=25.0,
+        oxidation_states={"Li": 1, "Ge": 4, "S": -2},
+        notes=(
+            "Published DFT (PBE) coordinates and cell of the structure type of experiment, not an experimental "
+            "refinement (file csp/Li2GeS3/structures/1_stable.cif of github.com/jhkimmmmm/CSP_SSE). Ge-S 2.19 A "
+            "terminal, 2.31/2.35 A bridging."
         ),
     ),
     PhaseDefinition(
@@ -346,6 +379,23 @@ COMPETING_PHASES: tuple[PhaseDefinition, ...] = (
         ),
     ),
     # ----- Co, Ni, Mn sulfides and chlorides, In2O3, LaCoO3 (cathode | sulfide or halide, LCO | LLZO)
+    PhaseDefinition(
+        name="Li3NbO4", formula="Li3NbO4", role="product", spacegroup="I-43m",
+        lattice_abc_A=(8.41, 8.41, 8.41), lattice_angles_deg=CUBIC,
+        species=("Nb", "Li", "O", "O"),
+        coords=((0.1413, 0.1413, 0.1413), (0.3793, 0.3793, 0.1071), (0.3657, 0.1230, 0.1230), (0.3849, 0.3849, 0.3849)),
+        source="Li3NbO4 (I-43m, Z = 8, a = 8.41 A as recalled; the refinement could not be reached from the build "
+               "machine): an ordered rock salt of Nb4O16 clusters of four edge-sharing octahedra",
+        database_id="mp-31488", bulk_modulus_GPa=130.0, coordinates="model",
+        ordering_method="Nb4 tetrahedra of edge-sharing octahedra at 0,0,0 and 1/2,1/2,1/2 of a 2x2x2 rock-salt cell",
+        oxidation_states={"Li": 1, "Nb": 5, "O": -2},
+        notes=(
+            "Model positions: built as the ideal 2x2x2 rock-salt supercell with Nb on 8c (the Nb4 clusters), Li on "
+            "24g and O on 8c + 24g, then relaxed with SevenNet-0 at the recalled cell under the I-43m symmetry "
+            "(fmax 0.005 eV/A): Nb-O 1.90 (x3, terminal) and 2.18 A (x3, shared), Nb-Nb 3.36 A; a rattled start "
+            "(0.08 A) relaxes back to the same energy. The Li-rich phase on the LiNbO3 reduction side."
+        ),
+    ),
     PhaseDefinition(
         name="CoS2", formula="CoS2", role="product", spacegroup="Pa-3",
         lattice_abc_A=(5.5385, 5.5385, 5.5385), lattice_angles_deg=CUBIC,
