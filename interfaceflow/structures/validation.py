@@ -27,8 +27,8 @@ POLYANION_BONDS: dict[tuple[str, str], float] = {
 }
 
 #: Covalent bonds of library anions that the builder never cuts through because no seed slab holds
-#: them (S-O of sulfate, a thermodynamic product): allowed short in :func:`check_bulk` only.
-PRODUCT_ANION_BONDS: frozenset[frozenset[str]] = frozenset({frozenset(("S", "O"))})
+#: them (S-O of sulfate, Cl-O of perchlorate: thermodynamic products): allowed short in :func:`check_bulk` only.
+PRODUCT_ANION_BONDS: frozenset[frozenset[str]] = frozenset({frozenset(("S", "O")), frozenset(("Cl", "O"))})
 
 #: Shortest acceptable distance between atoms that are not a polyanion bond (Å).
 MIN_NONBONDED_A = 1.7
