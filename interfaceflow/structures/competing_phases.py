@@ -573,7 +573,7 @@ COMPETING_PHASES: tuple[PhaseDefinition, ...] = (
         oxidation_states={"P": 5, "S": -2},
         notes=(
             "Model (2026-12-07): the molecule built from "
-            "bond lengths (P-S 2.10 A bridging, 1.92 A terminal), packed in P-1 with Z = 2 by pyxtal (6 random "
+            "bond lengths (P-S 2.10 A bridging, 1.92 A terminal), packed in P-1 with Z = 2 by pyxtal (7 random "
             "packings relaxed with SevenNet-0, cell free; all within 4 meV/atom, so the packing barely matters), "
             "the lowest compressed with rigid molecules to the handbook density and relaxed at that cell. "
             "SevenNet-0 has no dispersion: free, the cell swells by about 50 % and the energy drops by 36 meV/atom, "
