@@ -17,9 +17,11 @@ corrupt, unreadable) becomes such an error, naming the file and the fix.
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -227,18 +229,30 @@ class SQLiteStore(Store):
             return _Rows(cursor.fetchall(), cursor.lastrowid)
 
     def _open_writable(self) -> sqlite3.Connection:
-        """A read-write connection in WAL mode, with the tables created if needed."""
+        """A read-write connection in WAL mode, with the tables created if needed.
+
+        Processes that create the same new file at once can deadlock while it is still in rollback
+        mode, where SQLite answers SQLITE_BUSY at once instead of waiting; the setup is then retried
+        until ``BUSY_TIMEOUT_S`` has passed."""
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False,
-                               isolation_level=None)
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.executescript(_schema(self._table))
-        except BaseException:
-            conn.close()
-            raise
-        return conn
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False,
+                                   isolation_level=None)
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.executescript(_schema(self._table))
+                return conn
+            except sqlite3.OperationalError as exc:
+                conn.close()
+                busy = getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY")
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(random.uniform(0.01, 0.1))
+            except BaseException:
+                conn.close()
+                raise
 
     def _open_read_only(self) -> sqlite3.Connection:
         """A read-only connection. Where SQLite cannot set up the WAL index (read-only directory,
