@@ -233,3 +233,22 @@ def test_thermo_text_says_none_for_a_pair_that_does_not_react():
     text = format_thermo(doc)
     assert "none: LiCl and Li do not react with the phases considered" in text
     assert "energy      0.000 eV/atom" in text  # not "-0.000"
+
+
+def test_thermo_text_labels_a_metastable_electrolytes_own_decomposition():
+    """Li3OCl above the Li2O + LiCl hull, with nothing left to reduce: the most reactive mixture is the
+    electrolyte alone, and the text says so instead of presenting it as the reaction with Li."""
+    from interfaceflow.cli.thermo import format_thermo
+    from interfaceflow.workflows.products import ThermoReferenceDocument
+
+    per_atom = {"Li": 0.0, "O": 0.0, "Cl": 0.0, "Li2O": -2.0, "LiCl": -1.9, "Li3OCl": -1.9}
+    entries = [PDEntry(Composition(f), e * Composition(f).num_atoms, name=f) for f, e in per_atom.items()]
+    ref = thermo_reference(entries, "Li3OCl", "Li")
+    doc = ThermoReferenceDocument.from_reference(ref, "Li3OCl", "Li")
+    assert doc.mixing_ratio == pytest.approx(1.0)
+    assert doc.reaction_energy_eV_per_atom == pytest.approx(-0.06, abs=1e-6)  # (3*-2.0 + 2*-1.9)/5 + 1.9
+    text = format_thermo(doc)
+    reaction_line = next(line for line in text.splitlines() if line.startswith("  reaction"))
+    assert "Li2O" in reaction_line and "LiCl" in reaction_line
+    assert reaction_line.endswith("(decomposition of Li3OCl alone, no Li)")
+    assert "eV/atom of the electrolyte alone" in text and "mixing ratio" not in text

@@ -72,12 +72,27 @@ def _volts(value: float | None, open_end: str) -> str:
     return f"{_signed(value, 2)} V" if value is not None else open_end
 
 
+SELF_DECOMPOSITION_MIN_RATIO = 1.0 - 1e-6  # pymatgen's x = 1: electrolyte only, no electrode in the mixture
+
+
+def _is_self_decomposition(doc) -> bool:
+    """Whether the most reactive mixture is the electrolyte alone (a metastable electrolyte's own decomposition)."""
+    return doc.mixing_ratio >= SELF_DECOMPOSITION_MIN_RATIO
+
+
 def _reaction_text(doc) -> str:
     """The balanced reaction, or "none" where pymatgen balances a phase into itself."""
     reactants, _, products = doc.reaction.partition("->")
     if products and reactants.strip() == products.strip():
         return f"none: {doc.electrolyte} and {doc.electrode} do not react with the phases considered"
+    if _is_self_decomposition(doc):
+        return f"{doc.reaction}  (decomposition of {doc.electrolyte} alone, no {doc.electrode})"
     return doc.reaction
+
+
+def _energy_text(doc) -> str:
+    where = "of the electrolyte alone" if _is_self_decomposition(doc) else f"at mixing ratio {doc.mixing_ratio:.2f}"
+    return f"  energy      {_signed(doc.reaction_energy_eV_per_atom)} eV/atom {where}"
 
 
 def format_thermo(doc) -> str:
@@ -92,7 +107,7 @@ def format_thermo(doc) -> str:
         f"  reduction   {', '.join(doc.reduction_products) or '-'}",
         f"  oxidation   {', '.join(doc.oxidation_products) or '-'}",
         f"  reaction    {_reaction_text(doc)}",
-        f"  energy      {_signed(doc.reaction_energy_eV_per_atom)} eV/atom at mixing ratio {doc.mixing_ratio:.2f}",
+        _energy_text(doc),
     ]
     if doc.open_li_reaction_energy_eV_per_atom is not None:
         lines.append(f"  open Li     {_signed(doc.open_li_reaction_energy_eV_per_atom)} eV per non-Li atom "
