@@ -557,7 +557,29 @@ COMPETING_PHASES: tuple[PhaseDefinition, ...] = (
             ("Ni", (5.156, 7.843, 6.339), 4.01), ("Co", (5.294, 8.053, 6.509), 3.71), ("Mn", (5.485, 8.344, 6.743), 3.25)
         )
     ),
-    # ----- searched models: P2S5 (thiophosphate oxidation), LiClO4 (Li3OCl oxidation)
+    # ----- searched models: LiTiPO5 (LATP reduction), P2S5 (thiophosphate oxidation), LiClO4 (Li3OCl oxidation)
+    PhaseDefinition(
+        name="LiTiPO5", formula="LiTiPO5", role="product", spacegroup="Pnma",
+        lattice_abc_A=(7.4726, 6.4395, 7.3578), lattice_angles_deg=CUBIC,
+        species=("Li", "Ti", "P", "O", "O", "O", "O"),
+        coords=((0, 0, 0), (0.66565, 0.75, 0.78041), (0.87335, 0.75, 0.37447), (0.20596, 0.75, 0.99924),
+                (0.37119, 0.5568, 0.25016), (0.54705, 0.75, 0.01147), (0.88765, 0.75, 0.84768)),
+        source="alpha-LiTiOPO4 (experiment: orthorhombic Pnma, Z = 4, a = 7.40, b = 6.38, c = 7.24 A as recalled), "
+               "modelled by a random search in that cell: this Pnma structure (7.47 x 6.44 x 7.36 A) is the lowest found",
+        bulk_modulus_GPa=100.0, coordinates="model", aliases=("LiTiOPO4",),
+        ordering_method="PO4 tetrahedra, Ti and the titanyl O on the mirror planes (4c), Li on the inversion centres (4a)",
+        oxidation_states={"Li": 1, "Ti": 4, "P": 5, "O": -2},
+        notes=(
+            "Model (2026-12-07): 6 random Pnma packings of rigid PO4 + Ti + O + Li (pyxtal, Wyckoff 4c/4c/4c/4a, "
+            "lattice fixed at the recalled experimental cell, distance tolerance 0.8) relaxed with SevenNet-0 "
+            "(positions, then cell free); the lowest (-7.6037 eV/atom; the others -7.46 to -7.57) refined under Pnma "
+            "to fmax 0.01 eV/A (-7.6046 eV/atom; a 0.08 A rattle relaxes back to Pnma within 0.01 meV/atom). It has "
+            "the features recalled for alpha-LiTiOPO4: TiO6 octahedra sharing corners in chains with alternating "
+            "short and long Ti-O (1.74 / 2.23 A, the titanyl bond), PO4 tetrahedra (P-O 1.55 A) joining the chains, "
+            "Li octahedral (Li-O 2.13-2.21 A); 3.11 g/cm3 (recalled cell: 3.22). Not refined coordinates: an upper "
+            "bound on the MLIP energy of LiTiPO5, the product DFT gives for LATP reduction."
+        ),
+    ),
     PhaseDefinition(
         name="P2S5", formula="P2S5", role="product", spacegroup="P-1",
         lattice_abc_A=(8.5746, 9.1816, 10.5451), lattice_angles_deg=(71.246, 84.592, 64.081),
