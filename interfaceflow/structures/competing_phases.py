@@ -374,8 +374,37 @@ COMPETING_PHASES: tuple[PhaseDefinition, ...] = (
         notes=(
             "Model positions: Nb 4i, O 2a (inside the block), O 4i (shared edge), O 4i (along c) placed from the block "
             "geometry (Nb-O 1.95 A) and relaxed with SevenNet-0 at that cell (fmax 0.01 eV/A; Nb-O 1.80-2.18 A, "
-            "symmetry kept; a rattled start relaxes back to it). The ground state H-Nb2O5 (98 atoms per cell) is out of "
-            "reach, so the LiNbO3 oxidation limit from this polymorph is an upper bound; LiNb3O8 is still missing."
+            "symmetry kept; a rattled start relaxes back to it). The library also holds the ground state, H-Nb2O5 "
+            "(published coordinates; SevenNet-0 puts it 3 meV/atom below this model), and LiNb3O8."
+        ),
+    ),
+    PhaseDefinition(
+        name="H-Nb2O5", formula="Nb2O5", role="product", spacegroup="P2/m",
+        lattice_abc_A=(21.19, 3.829, 19.395), lattice_angles_deg=(90.0, 119.8, 90.0),
+        species=({"Nb": 0.5},) + ("Nb",) * 14 + ("O",) * 36,
+        coords=((0, 0.2285, 0), (0.5, 0, 0.5), (0.1643, 0, 0.00353), (0.23623, 0, 0.23134), (0.30284, 0, 0.45456),
+                (0.36087, 0, 0.04553), (0.43325, 0, 0.27741), (0.5627, 0, 0.09346), (0.62943, 0, 0.32219),
+                (0.09353, 0.5, 0.20187), (0.15921, 0.5, 0.4241), (0.7033, 0.5, 0.12414), (0.77056, 0.5, 0.35141),
+                (0.89895, 0.5, 0.16353), (0.96461, 0.5, 0.38928), (0, 0.5, 0.5), (0.5, 0.5, 0.5), (0.118, 0, 0.2012),
+                (0.1867, 0, 0.4314), (0.1931, 0, 0.1067), (0.2639, 0, 0.3395), (0.2619, 0, 0.0139), (0.3257, 0, 0.2417),
+                (0.3971, 0, 0.479), (0.4032, 0, 0.1497), (0.4624, 0, 0.3833), (0.4611, 0, 0.0382), (0.5344, 0, 0.2954),
+                (0.5898, 0, 0.1959), (0.6701, 0, 0.4306), (0.6707, 0, 0.0961), (0.7411, 0, 0.3357), (0.8858, 0, 0.1341),
+                (0.9412, 0, 0.0303), (0.9638, 0, 0.3798), (0.0608, 0.5, 0.0837), (0.0668, 0.5, 0.4051),
+                (0.1327, 0.5, 0.3122), (0.2062, 0.5, 0.2184), (0.2764, 0.5, 0.4504), (0.3551, 0.5, 0.0113),
+                (0.4275, 0.5, 0.2616), (0.5855, 0.5, 0.0884), (0.6535, 0.5, 0.3176), (0.7263, 0.5, 0.2257),
+                (0.7987, 0.5, 0.4577), (0.7917, 0.5, 0.1318), (0.8613, 0.5, 0.3614), (0.8474, 0.5, 0.0283),
+                (0.928, 0.5, 0.2664), (0.9971, 0.5, 0.1762)),
+        source="H-Nb2O5, the stable high-temperature form (P2/m, Z = 14, block structure of 3x4 and 3x5 octahedra): "
+               "ICDD PDF 00-068-0149, positions as transcribed in the BGMN structure template Nb2O5-MonoclinicP.str "
+               "of the XRD-AutoAnalyzer project (github.com/njszym/XRD-AutoAnalyzer, commit 7cab6f7)",
+        database_id="ICDD 00-068-0149", bulk_modulus_GPa=150.0,
+        ordering_method="the tetrahedral Nb on the 2i site (half occupied, two positions at +-y) placed on one of them",
+        oxidation_states={"Nb": 5, "O": -2},
+        notes=(
+            "98 atoms, the largest competing phase: the MLIP relaxation costs about 3 min once per calculator "
+            "(SevenNet-0, one CPU thread; then cached). SevenNet-0 (cell free, fmax 0.02 eV/A): -8.9605 eV/atom, "
+            "3 meV/atom below the R-Nb2O5 model and 12 meV/atom below B-Nb2O5 relaxed from its ICDD 00-068-0148 "
+            "positions (not in the library)."
         ),
     ),
     # ----- Co, Ni, Mn sulfides and chlorides, In2O3, LaCoO3 (cathode | sulfide or halide, LCO | LLZO)
@@ -557,7 +586,33 @@ COMPETING_PHASES: tuple[PhaseDefinition, ...] = (
             ("Ni", (5.156, 7.843, 6.339), 4.01), ("Co", (5.294, 8.053, 6.509), 3.71), ("Mn", (5.485, 8.344, 6.743), 3.25)
         )
     ),
-    # ----- searched models: LiTiPO5 (LATP reduction), P2S5 (thiophosphate oxidation), LiClO4 (Li3OCl oxidation)
+    # ----- searched models: LiNb3O8 (LiNbO3 oxidation), LiTiPO5 (LATP reduction), P2S5 (thiophosphate
+    # oxidation), LiClO4 (Li3OCl oxidation)
+    PhaseDefinition(
+        name="LiNb3O8", formula="LiNb3O8", role="product", spacegroup="P2_1",
+        lattice_abc_A=(5.1215, 4.8073, 11.764), lattice_angles_deg=(90.0, 90.079, 90.0),
+        species=("Li", "Nb", "Nb", "Nb", "O", "O", "O", "O", "O", "O", "O", "O"),
+        coords=((0.2599, 0.00705, 0.72002), (0.24457, 0.98374, 0.22063), (0.74231, 0.04462, 0.04845),
+                (0.75395, 0.9593, 0.54238), (0.4406, 0.30079, 0.82824), (0.3917, 0.26473, 0.31765),
+                (0.92177, 0.2777, 0.936), (0.92571, 0.24308, 0.44527), (0.90563, 0.22636, 0.68369),
+                (0.92943, 0.21298, 0.17389), (0.41906, 0.25635, 0.06231), (0.42888, 0.2318, 0.55921)),
+        source="LiNb3O8 (experiment: monoclinic P2_1/c, Z = 4, a cation-ordered alpha-PbO2-type oxide, as recalled), "
+               "modelled as the lowest of 10 Li/Nb orderings of an alpha-PbO2 (Li1/4Nb3/4)O2 framework",
+        bulk_modulus_GPa=150.0, coordinates="model",
+        ordering_method="Li and Nb ordered over the octahedral sites of an alpha-PbO2-type O sublattice (16 cations, "
+                        "Ewald-ranked, then SevenNet-0 energies)",
+        oxidation_states={"Li": 1, "Nb": 5, "O": -2},
+        notes=(
+            "Model (2026-12-07), not the published structure: TiO2-II (alpha-PbO2 type, Pbcn) scaled to the "
+            "volume per cation of LiNb3O8 (34.2 A^3); Li/Nb orderings of 16-cation supercells (2x2x1, 2x1x2, "
+            "1x2x2, 4x1x1, 1x4x1, 1x1x4) ranked by Ewald energy with pymatgen's OrderDisorderedStructureTransformation; "
+            "the 10 lowest distinct orderings relaxed with SevenNet-0 (cell free, fmax 0.05 eV/A): -8.469 to "
+            "-8.483 eV/atom; the lowest (P2_1, 24-atom cell, every cation octahedral, Nb-O 1.84-2.45 A) refined "
+            "under its symmetry to fmax 0.01 eV/A (-8.4839 eV/atom; a 0.08 A rattle relaxes back). 4.74 g/cm3 "
+            "against about 5.0 for the recalled experimental cell. An upper bound on the MLIP energy of LiNb3O8, the "
+            "Nb-rich lithium niobate on the LiNbO3 oxidation side."
+        ),
+    ),
     PhaseDefinition(
         name="LiTiPO5", formula="LiTiPO5", role="product", spacegroup="Pnma",
         lattice_abc_A=(7.4726, 6.4395, 7.3578), lattice_angles_deg=CUBIC,
