@@ -120,7 +120,7 @@ TEXTBOOK = {  # formal oxidation states of the new library phases
     "Li6Zr2O7": {"Li": 1, "Zr": 4, "O": -2}, "Li2GeS3": {"Li": 1, "Ge": 4, "S": -2},
     "Li3NbO4": {"Li": 1, "Nb": 5, "O": -2}, "P2S5": {"P": 5, "S": -2}, "LiClO4": {"Li": 1, "Cl": 7, "O": -2},
     "LiTiPO5": {"Li": 1, "Ti": 4, "P": 5, "O": -2}, "LiNb3O8": {"Li": 1, "Nb": 5, "O": -2},
-    "H-Nb2O5": {"Nb": 5, "O": -2},
+    "H-Nb2O5": {"Nb": 5, "O": -2}, "LiPO3": {"Li": 1, "P": 5, "O": -2},
 }
 DENSITY_G_CM3 = {  # densities of the cited cells or experiment (models within 12 %)
     "La2O3": 6.51, "ZrO2": 5.68, "La2Zr2O7": 6.05, "Li2ZrO3": 4.15, "TiO2": 4.25, "Ti2O3": 4.49, "Al2O3": 3.99,
@@ -130,7 +130,7 @@ DENSITY_G_CM3 = {  # densities of the cited cells or experiment (models within 1
     "CoS2": 4.8, "NiS2": 4.45, "MnS2": 3.46, "MnS": 4.05, "CoCl2": 3.36, "NiCl2": 3.55, "MnCl2": 2.98,
     "In2O3": 7.18, "LaCoO3": 7.29, "Li2SO4": 2.22, "Co9S8": 5.34,
     "Ni3S2": 5.87, "NiSO4": 4.01, "CoSO4": 3.71, "MnSO4": 3.25, "Li4P2O7": 2.35, "Nb2O5": 4.55, "Zr3O": 6.75,
-    "Li6Zr2O7": 3.56, "Li2GeS3": 2.41, "Li3NbO4": 3.97, "P2S5": 2.09, "LiClO4": 2.42, "LiTiPO5": 3.22, "LiNb3O8": 5.0, "H-Nb2O5": 4.55,
+    "Li6Zr2O7": 3.56, "Li2GeS3": 2.41, "Li3NbO4": 3.97, "P2S5": 2.09, "LiClO4": 2.42, "LiTiPO5": 3.22, "LiNb3O8": 5.0, "H-Nb2O5": 4.55, "LiPO3": 2.48,
 }
 LARGE_CELLS = {"H-Nb2O5": 98}  # the Nb2O5 ground state has no smaller cell; relaxed once per calculator, then cached
 

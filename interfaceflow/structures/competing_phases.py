@@ -586,7 +586,7 @@ COMPETING_PHASES: tuple[PhaseDefinition, ...] = (
             ("Ni", (5.156, 7.843, 6.339), 4.01), ("Co", (5.294, 8.053, 6.509), 3.71), ("Mn", (5.485, 8.344, 6.743), 3.25)
         )
     ),
-    # ----- searched models: LiNb3O8 (LiNbO3 oxidation), LiTiPO5 (LATP reduction), P2S5 (thiophosphate
+    # ----- searched models: LiNb3O8 (LiNbO3 oxidation), LiPO3 and LiTiPO5 (LATP), P2S5 (thiophosphate
     # oxidation), LiClO4 (Li3OCl oxidation)
     PhaseDefinition(
         name="LiNb3O8", formula="LiNb3O8", role="product", spacegroup="P2_1",
@@ -611,6 +611,30 @@ COMPETING_PHASES: tuple[PhaseDefinition, ...] = (
             "under its symmetry to fmax 0.01 eV/A (-8.4839 eV/atom; a 0.08 A rattle relaxes back). 4.74 g/cm3 "
             "against about 5.0 for the recalled experimental cell. An upper bound on the MLIP energy of LiNb3O8, the "
             "Nb-rich lithium niobate on the LiNbO3 oxidation side."
+        ),
+    ),
+    PhaseDefinition(
+        name="LiPO3", formula="LiPO3", role="product", spacegroup="P2_1/c",
+        lattice_abc_A=(7.0995, 5.7139, 13.4167), lattice_angles_deg=(90.0, 121.513, 90.0),
+        species=("Li", "Li", "P", "P", "O", "O", "O", "O", "O", "O"),
+        coords=((0.65145, 0.35672, 0.4733), (0.27981, 0.42598, 0.16023), (0.19643, 0.93296, 0.19795),
+                (0.20979, 0.13325, 0.41178), (0.41074, 0.86337, 0.20851), (0.07656, 0.1413, 0.12455),
+                (0.22851, 0.95217, 0.32566), (0.32968, 0.35763, 0.42454), (0.27143, 0.98926, 0.51793),
+                (0.94592, 0.18848, 0.34564)),
+        source="LiPO3, a chain metaphosphate (experiment: P2/c, Z = 20, as recalled), modelled from the NaPO3 chain "
+               "structure (ICDD PDF 04-009-8784, P2_1/n, Z = 8, positions as transcribed in the BGMN template "
+               "NaPO3.str of github.com/njszym/XRD-AutoAnalyzer, commit 7cab6f7) with Li on the Na sites",
+        bulk_modulus_GPa=40.0, coordinates="model",
+        ordering_method="infinite PO3 chains of corner-sharing PO4 (two bridging O per P), Li between the chains",
+        oxidation_states={"Li": 1, "P": 5, "O": -2},
+        notes=(
+            "Model (2026-12-07): Li put on the Na sites of NaPO3 and relaxed with SevenNet-0 (cell free, "
+            "-6.6844 eV/atom, 2.17 g/cm3); then compressed to 2.48 g/cm3 (the density of the recalled LiPO3 cell), "
+            "annealed (Langevin, 1 ps at 900 K, 2 ps quench to 300 K, 2 fs), relaxed with the cell free and refined "
+            "under P2_1/c to fmax 0.01 eV/A: -6.6871 eV/atom, 2.46 g/cm3, chains intact, Li four-coordinated "
+            "(Li-O 1.94-2.24 A). The same anneal at the uncompressed cell ended 0.7 meV/atom lower at 2.12 g/cm3 "
+            "(P1): the MLIP barely separates the packings. Not the Z = 20 structure: an upper bound on the MLIP "
+            "energy of LiPO3, the Li-poor phosphate of the LATP phase diagram."
         ),
     ),
     PhaseDefinition(
