@@ -232,7 +232,8 @@ def test_thermo_text_says_none_for_a_pair_that_does_not_react():
     assert products and reactants.strip() == products.strip()  # e.g. "Li -> Li"
     text = format_thermo(doc)
     assert "none: LiCl and Li do not react with the phases considered" in text
-    assert "energy      0.000 eV/atom" in text  # not "-0.000"
+    assert "energy      0.000 eV/atom (no reaction)" in text  # not "-0.000", no mixing ratio
+    assert "alone" not in text
 
 
 def test_thermo_text_labels_a_metastable_electrolytes_own_decomposition():

@@ -80,10 +80,15 @@ def _is_self_decomposition(doc) -> bool:
     return doc.mixing_ratio >= SELF_DECOMPOSITION_MIN_RATIO
 
 
+def _no_reaction(doc) -> bool:
+    """Whether pymatgen balanced a phase into itself (e.g. "Li -> Li"): nothing reacts."""
+    reactants, _, products = doc.reaction.partition("->")
+    return bool(products) and reactants.strip() == products.strip()
+
+
 def _reaction_text(doc) -> str:
     """The balanced reaction, or "none" where pymatgen balances a phase into itself."""
-    reactants, _, products = doc.reaction.partition("->")
-    if products and reactants.strip() == products.strip():
+    if _no_reaction(doc):
         return f"none: {doc.electrolyte} and {doc.electrode} do not react with the phases considered"
     if _is_self_decomposition(doc):
         return f"{doc.reaction}  (decomposition of {doc.electrolyte} alone, no {doc.electrode})"
@@ -91,7 +96,12 @@ def _reaction_text(doc) -> str:
 
 
 def _energy_text(doc) -> str:
-    where = "of the electrolyte alone" if _is_self_decomposition(doc) else f"at mixing ratio {doc.mixing_ratio:.2f}"
+    if _no_reaction(doc):
+        where = "(no reaction)"
+    elif _is_self_decomposition(doc):
+        where = "of the electrolyte alone"
+    else:
+        where = f"at mixing ratio {doc.mixing_ratio:.2f}"
     return f"  energy      {_signed(doc.reaction_energy_eV_per_atom)} eV/atom {where}"
 
 
